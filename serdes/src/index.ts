@@ -1,0 +1,2 @@
+export * from './formats/index.js';
+export * from './api/types.js';
