@@ -1,0 +1,57 @@
+import type { Config, Metadata, Mode, RuleSet, SchemaReference, SchemaType } from '@schemata/serdes';
+import type { SchemaRecord, VersionRecord, VersionWithSchema } from '../store.js';
+
+/** Column lists and row → record mapping, kept beside each other so they cannot drift apart. */
+
+export const SCHEMA_COLUMNS = 's.context, s.id, s.guid, s.schema_type, s.schema, s.refs, s.metadata, s.rule_set, s.hash';
+export const VERSION_COLUMNS = 'v.subject, v.context, v.version, v.schema_id, v.deleted, v.ts';
+
+export interface SchemaRow {
+  context: string;
+  id: number;
+  guid: string;
+  schema_type: string;
+  schema: string;
+  refs: SchemaReference[] | null;
+  metadata: Metadata | null;
+  rule_set: RuleSet | null;
+  hash: string;
+}
+
+export interface VersionRow {
+  subject: string;
+  context: string;
+  version: number;
+  schema_id: number;
+  deleted: boolean;
+  ts: number;
+}
+
+export type VersionSchemaRow = VersionRow & SchemaRow;
+
+export function toSchema(r: SchemaRow): SchemaRecord {
+  const rec: SchemaRecord = {
+    context: r.context,
+    id: r.id,
+    guid: r.guid,
+    schemaType: r.schema_type as SchemaType,
+    schema: r.schema,
+    references: r.refs ?? [],
+    hash: r.hash,
+  };
+  if (r.metadata) rec.metadata = r.metadata;
+  if (r.rule_set) rec.ruleSet = r.rule_set;
+  return rec;
+}
+
+export function toVersion(r: VersionRow): VersionRecord {
+  return { subject: r.subject, context: r.context, version: r.version, schemaId: r.schema_id, deleted: r.deleted, ts: r.ts };
+}
+
+/** A joined row carries both; the schema's own context/id equal the version's context/schema_id. */
+export function toVersionWithSchema(r: VersionSchemaRow): VersionWithSchema {
+  return { ...toVersion(r), schema: toSchema({ ...r, id: r.schema_id }) };
+}
+
+export type ConfigRow = { config: Config };
+export type ModeRow = { mode: Mode };

@@ -1,0 +1,149 @@
+/**
+ * The storage interface of the registry. The core calls it; SQL (Postgres, PGlite) and Kafka implement it.
+ *
+ * Vocabulary:
+ * - context: Confluent's schema context, `.` for the default one, `.name` otherwise.
+ * - subject: the qualified subject key as stored. Subjects of the default context are stored bare
+ *   (`orders-value`); others as `:.ctx:name`. The core normalises `:.:name` to `name` before it gets here.
+ * - scope (config/mode): a subject key, a context key `:.ctx:`, `` (empty string) for the global level,
+ *   or `:.__GLOBAL:` for Confluent's registry-wide level.
+ *
+ * Writes happen only inside `write(fn)`: one write transaction at a time across every process sharing the
+ * store (Postgres: an advisory lock; PGlite: one process owns the database). Inside it the core reads what
+ * it needs (versions, config), checks compatibility, allocates ids and appends, so a concurrent incompatible
+ * registration always loses and no id or version is handed out twice. Reads outside `write` see every
+ * committed write at once.
+ */
+import type { Config, Metadata, Mode, RuleSet, SchemaReference, SchemaType } from '@schemata/serdes';
+
+export const DEFAULT_CONTEXT = '.';
+export const GLOBAL_SCOPE = '';
+
+/** A schema's content under one id in one context. Immutable once written. */
+export interface SchemaRecord {
+  context: string;
+  id: number;
+  /** Confluent 8's guid: a UUID derived from the schema identity. */
+  guid: string;
+  schemaType: SchemaType;
+  /** The stored text (canonical, or normalized when registered with normalize=true). */
+  schema: string;
+  references: SchemaReference[];
+  metadata?: Metadata;
+  ruleSet?: RuleSet;
+  /** Content identity: MD5 (hex) over schema text, references, metadata and ruleSet. */
+  hash: string;
+}
+
+/** One version of a subject. */
+export interface VersionRecord {
+  subject: string;
+  context: string;
+  version: number;
+  schemaId: number;
+  deleted: boolean;
+  /** Registration time, epoch milliseconds. */
+  ts: number;
+}
+
+export interface VersionWithSchema extends VersionRecord {
+  schema: SchemaRecord;
+}
+
+export interface SubjectSummary {
+  subject: string;
+  context: string;
+  /** True when every version is soft-deleted. */
+  deleted: boolean;
+}
+
+/** A schema that references a subject-version, with whether any live version still uses it. */
+export interface Referrer {
+  context: string;
+  id: number;
+  /** True when every version carrying this schema is soft-deleted. */
+  deleted: boolean;
+}
+
+export interface ListVersionsQuery {
+  /** Only subjects whose stored key starts with this (already qualified by the core). */
+  subjectPrefix?: string;
+  /** Only subjects in this context. */
+  context?: string;
+  includeDeleted: boolean;
+  latestOnly: boolean;
+}
+
+/** Queries, available outside and inside write transactions. */
+export interface StoreReader {
+  schemaById(context: string, id: number): Promise<SchemaRecord | undefined>;
+  schemasByGuid(guid: string): Promise<SchemaRecord[]>;
+  /** The lowest id in the context whose content hash is `hash`. */
+  schemaIdByHash(context: string, hash: string): Promise<number | undefined>;
+  /** The largest id ever allocated in the context (ids are never reused, even after hard deletes). */
+  maxSchemaId(context: string): Promise<number>;
+
+  /** Every version of the subject, soft-deleted ones included, ascending. Empty when unknown. */
+  subjectVersions(subject: string): Promise<VersionRecord[]>;
+  /** The same, joined with the schemas. */
+  subjectVersionsWithSchemas(subject: string): Promise<VersionWithSchema[]>;
+  subjectVersion(subject: string, version: number): Promise<VersionWithSchema | undefined>;
+  /** Versions of the subject carrying schema `id` (soft-deleted ones included). */
+  subjectVersionsOfSchema(subject: string, id: number): Promise<VersionRecord[]>;
+  /** Every version (any subject of the context) that carries schema `id`. */
+  versionsOfSchema(context: string, id: number): Promise<VersionRecord[]>;
+  /** Subjects with at least one version (soft-deleted included), sorted by key. */
+  listSubjects(query: { subjectPrefix?: string; context?: string }): Promise<SubjectSummary[]>;
+  listVersions(query: ListVersionsQuery): Promise<VersionWithSchema[]>;
+  /** Schemas whose references name this subject-version. */
+  referrers(subject: string, version: number): Promise<Referrer[]>;
+  /** Contexts that hold at least one version (soft-deleted included), sorted. */
+  contexts(): Promise<string[]>;
+
+  config(scope: string): Promise<Config | undefined>;
+  mode(scope: string): Promise<Mode | undefined>;
+}
+
+export interface NewSchema extends Omit<SchemaRecord, 'id'> {
+  /** IMPORT mode: the caller's id. Otherwise the store allocates max id + 1 of the context. */
+  id?: number;
+  /**
+   * The subject-versions the references resolved to (qualified subject keys, concrete version numbers,
+   * `-1`/latest already resolved), so `referrers()` can answer `referencedby` and delete checks.
+   */
+  referenceTargets: { subject: string; version: number }[];
+}
+
+/** Writes, available only inside `Store.write`. */
+export interface StoreWriter extends StoreReader {
+  /** Stores the schema under a new id (or the given one) and returns the id. */
+  insertSchema(schema: NewSchema): Promise<number>;
+  insertVersion(version: VersionRecord): Promise<void>;
+  markVersionDeleted(subject: string, version: number): Promise<void>;
+  /** Hard-deletes the version; the schema row goes too once no version (of any subject) carries it. */
+  purgeVersion(subject: string, version: number): Promise<void>;
+  setConfig(scope: string, config: Config | undefined): Promise<void>;
+  setMode(scope: string, mode: Mode | undefined): Promise<void>;
+  /** Forgets a context's id counter, config and mode (the core checks it is empty first). */
+  deleteContext(context: string): Promise<void>;
+}
+
+/** What other processes sharing the store changed, for caches that must not go stale. */
+export type StoreEvent = { kind: 'schemaPurged'; context: string; id: number };
+
+export interface Store extends StoreReader {
+  /** `embedded` (PGlite, one process owns the data), `postgres` or `kafka`. */
+  readonly kind: 'embedded' | 'postgres' | 'kafka';
+  /**
+   * True when this process is the only writer (PGlite): the core may then cache mutable state
+   * (latest versions, config) and invalidate it on its own writes.
+   */
+  readonly exclusive: boolean;
+  /** Applies pending migrations and readies the store. Idempotent. */
+  open(): Promise<void>;
+  /** One serialized write transaction; everything inside commits or nothing does. */
+  write<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  /** Changes made by other processes (Postgres LISTEN/NOTIFY); a no-op for exclusive stores. */
+  onEvent(listener: (event: StoreEvent) => void): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore, type NewSchema, type Store } from '../../registry/src/store/index.js';
+import { announcePostgresSkip, DATABASE_URL, freshDatabase } from '../helpers/postgres.js';
+
+function schema(context: string, text: string, extra: Partial<NewSchema> = {}): NewSchema {
+  return {
+    context,
+    guid: `guid-${text}`,
+    schemaType: 'AVRO',
+    schema: text,
+    references: [],
+    hash: `hash-${text}`,
+    referenceTargets: [],
+    ...extra,
+  };
+}
+
+/** The same contract tests for every SQL backend. */
+function storeContract(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>) {
+  describe(name, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, cleanup } = await open());
+      await store.open();
+      await store.open(); // migrations are idempotent
+    });
+    afterAll(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('allocates ids per context, one past the largest ever, and finds schemas by id, hash and guid', async () => {
+      const a = await store.write((tx) => tx.insertSchema(schema('.', '"a"')));
+      const b = await store.write((tx) => tx.insertSchema(schema('.', '"b"')));
+      const c = await store.write((tx) => tx.insertSchema(schema('.ctx1', '"c"')));
+      expect([a, b, c]).toEqual([1, 2, 1]);
+      expect((await store.schemaById('.', 2))?.schema).toBe('"b"');
+      expect(await store.schemaById('.ctx1', 2)).toBeUndefined();
+      expect(await store.schemaIdByHash('.', 'hash-"a"')).toBe(1);
+      expect((await store.schemasByGuid('guid-"c"')).map((s) => [s.context, s.id])).toEqual([['.ctx1', 1]]);
+      // An imported id raises the counter; the next allocated id follows it.
+      expect(await store.write((tx) => tx.insertSchema(schema('.', '"imp"', { id: 50 })))).toBe(50);
+      expect(await store.write((tx) => tx.insertSchema(schema('.', '"d"')))).toBe(51);
+      expect(await store.maxSchemaId('.')).toBe(51);
+    });
+
+    it('keeps versions, soft deletes, purges and drops orphaned schemas but never reuses their ids', async () => {
+      const id = await store.write(async (tx) => {
+        const id = await tx.insertSchema(schema('.', '"v"', { metadata: { properties: { owner: 'x' } } }));
+        await tx.insertVersion({ subject: 'sub-v', context: '.', version: 1, schemaId: id, deleted: false, ts: 1700000000000 });
+        await tx.insertVersion({ subject: 'sub-v', context: '.', version: 2, schemaId: id, deleted: false, ts: 1700000000001 });
+        return id;
+      });
+      const v1 = await store.subjectVersion('sub-v', 1);
+      expect(v1?.schema.metadata).toEqual({ properties: { owner: 'x' } });
+      expect(v1?.ts).toBe(1700000000000);
+      await store.write((tx) => tx.markVersionDeleted('sub-v', 1));
+      expect((await store.subjectVersions('sub-v')).map((v) => [v.version, v.deleted])).toEqual([
+        [1, true],
+        [2, false],
+      ]);
+      expect(await store.listSubjects({ subjectPrefix: 'sub-' })).toEqual([{ subject: 'sub-v', context: '.', deleted: false }]);
+      await store.write((tx) => tx.purgeVersion('sub-v', 1));
+      expect(await store.schemaById('.', id)).toBeDefined(); // version 2 still carries it
+      await store.write((tx) => tx.purgeVersion('sub-v', 2));
+      expect(await store.schemaById('.', id)).toBeUndefined();
+      expect(await store.subjectVersions('sub-v')).toEqual([]);
+      const next = await store.write((tx) => tx.insertSchema(schema('.', '"v2"')));
+      expect(next).toBeGreaterThan(id);
+    });
+
+    it('answers referrers with their liveness', async () => {
+      await store.write(async (tx) => {
+        const base = await tx.insertSchema(schema('.', '"base"'));
+        await tx.insertVersion({ subject: 'ref-base', context: '.', version: 1, schemaId: base, deleted: false, ts: 1 });
+        const user = await tx.insertSchema(
+          schema('.', '"user"', {
+            references: [{ name: 'Base', subject: 'ref-base', version: 1 }],
+            referenceTargets: [{ subject: 'ref-base', version: 1 }],
+          }),
+        );
+        await tx.insertVersion({ subject: 'ref-user', context: '.', version: 1, schemaId: user, deleted: false, ts: 2 });
+      });
+      const refs = await store.referrers('ref-base', 1);
+      expect(refs).toHaveLength(1);
+      expect(refs[0]?.deleted).toBe(false);
+      const user = await store.subjectVersion('ref-user', 1);
+      expect(user?.schema.references).toEqual([{ name: 'Base', subject: 'ref-base', version: 1 }]);
+      await store.write((tx) => tx.markVersionDeleted('ref-user', 1));
+      expect((await store.referrers('ref-base', 1))[0]?.deleted).toBe(true);
+    });
+
+    it('lists versions by prefix and context, latest only on request', async () => {
+      await store.write(async (tx) => {
+        for (const [subject, context, n] of [
+          ['lv-a', '.', 3],
+          ['lv-b', '.', 1],
+          [':.lvctx:lv-c', '.lvctx', 2],
+        ] as const) {
+          for (let v = 1; v <= n; v++) {
+            const id = await tx.insertSchema(schema(context, `"${subject}-${v}"`));
+            await tx.insertVersion({ subject, context, version: v, schemaId: id, deleted: v === n && subject === 'lv-a', ts: v });
+          }
+        }
+      });
+      const all = await store.listVersions({ subjectPrefix: 'lv-', includeDeleted: false, latestOnly: false });
+      expect(all.map((v) => `${v.subject}/${v.version}`)).toEqual(['lv-a/1', 'lv-a/2', 'lv-b/1']);
+      const latest = await store.listVersions({ subjectPrefix: 'lv-', includeDeleted: false, latestOnly: true });
+      expect(latest.map((v) => `${v.subject}/${v.version}`)).toEqual(['lv-a/2', 'lv-b/1']);
+      const withDeleted = await store.listVersions({ subjectPrefix: 'lv-', includeDeleted: true, latestOnly: true });
+      expect(withDeleted.map((v) => `${v.subject}/${v.version}`)).toEqual(['lv-a/3', 'lv-b/1']);
+      const ctx = await store.listVersions({ context: '.lvctx', includeDeleted: false, latestOnly: false });
+      expect(ctx.map((v) => v.schema.schema)).toEqual(['":.lvctx:lv-c-1"', '":.lvctx:lv-c-2"']);
+      expect(await store.contexts()).toEqual(expect.arrayContaining(['.', '.lvctx']));
+    });
+
+    it('stores, replaces and deletes config and mode by scope', async () => {
+      await store.write((tx) => tx.setConfig('', { compatibilityLevel: 'FULL' }));
+      await store.write((tx) => tx.setConfig('cfg-s', { compatibilityLevel: 'NONE', normalize: true }));
+      await store.write((tx) => tx.setConfig('cfg-s', { compatibilityLevel: 'FORWARD' }));
+      expect(await store.config('')).toEqual({ compatibilityLevel: 'FULL' });
+      expect(await store.config('cfg-s')).toEqual({ compatibilityLevel: 'FORWARD' });
+      await store.write((tx) => tx.setConfig('cfg-s', undefined));
+      expect(await store.config('cfg-s')).toBeUndefined();
+      await store.write((tx) => tx.setMode(':.m:', 'READONLY'));
+      expect(await store.mode(':.m:')).toBe('READONLY');
+      await store.write((tx) => tx.setMode(':.m:', undefined));
+      expect(await store.mode(':.m:')).toBeUndefined();
+    });
+
+    it('rolls back everything a failed write transaction did', async () => {
+      await expect(
+        store.write(async (tx) => {
+          await tx.insertSchema(schema('.rb', '"rolled-back"'));
+          await tx.setConfig('rb', { compatibilityLevel: 'NONE' });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.schemaIdByHash('.rb', 'hash-"rolled-back"')).toBeUndefined();
+      expect(await store.config('rb')).toBeUndefined();
+      expect(await store.maxSchemaId('.rb')).toBe(0);
+    });
+
+    it('serialises concurrent write transactions: no id handed out twice, no version lost', async () => {
+      const n = 60;
+      const ids = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          store.write(async (tx) => {
+            const versions = await tx.subjectVersions('race');
+            const id = await tx.insertSchema(schema('.race', `"race-${i}"`));
+            await tx.insertVersion({ subject: 'race', context: '.race', version: versions.length + 1, schemaId: id, deleted: false, ts: i });
+            return id;
+          }),
+        ),
+      );
+      expect(new Set(ids).size).toBe(n);
+      expect((await store.subjectVersions('race')).map((v) => v.version)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    });
+  });
+}
+
+storeContract('SqlStore on PGlite (in memory)', async () => ({ store: await createStore({ dataDir: 'memory://' }), cleanup: async () => {} }));
+
+announcePostgresSkip('SqlStore on Postgres');
+describe.skipIf(!DATABASE_URL)('Postgres', () => {
+  storeContract('SqlStore on Postgres', async () => {
+    const db = await freshDatabase('store');
+    return { store: await createStore({ databaseUrl: db.url, poolSize: 8 }), cleanup: () => db.drop() };
+  });
+});
