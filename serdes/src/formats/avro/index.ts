@@ -1,12 +1,62 @@
-// PLACEHOLDER until the AVRO format module lands: every call throws, nothing pretends to work.
-import { InvalidSchemaError, type SchemaFormat } from '../format.js';
+/**
+ * The Avro format: Avro-Java semantics (what Confluent's registry runs), with avsc for the SDK's
+ * encoding and decoding.
+ *
+ * - parse.ts: text -> model, with Avro-Java's validation;
+ * - canonical.ts: Confluent's stored string (Avro-Java `Schema.toString`);
+ * - normalize.ts: Confluent's `normalize=true` form;
+ * - compatibility.ts: Avro-Java `SchemaCompatibility`;
+ * - avsc.ts: the avsc `Type` for serializers.
+ */
+import type { CompatibilityIssue, ParsedSchema, SchemaFormat } from '../format.js';
+import { compatibilityIssues } from './compatibility.js';
+import { AvroSchema } from './schema.js';
+
+export { AvroSchema } from './schema.js';
+export {
+  CHECK_FAILED,
+  compatibilityIssues,
+  confluentMessage,
+  describeIncompatibility,
+  readerWriterIncompatibilities,
+  type AvroIncompatibility,
+  type IncompatibilityType,
+  type RoleNames,
+} from './compatibility.js';
+export type {
+  ArrayNode,
+  EnumNode,
+  FieldNode,
+  FieldOrder,
+  FixedNode,
+  MapNode,
+  NamedNode,
+  PrimitiveNode,
+  PrimitiveType,
+  RecordNode,
+  SchemaNode,
+  UnionNode,
+} from './model.js';
+export type { Name } from './names.js';
+
+function schemaTypeMismatch(): CompatibilityIssue[] {
+  return [{ type: 'SCHEMA_TYPE_MISMATCH', path: '/', message: 'Incompatible because of different schema type' }];
+}
 
 export const avroFormat: SchemaFormat = {
   type: 'AVRO',
-  parse() {
-    throw new InvalidSchemaError('AVRO schemas are not supported yet');
+
+  parse(text, references = [], options = {}): AvroSchema {
+    return AvroSchema.parse(text, references, options);
   },
-  backwardIssues() {
-    throw new Error('AVRO compatibility is not implemented yet');
+
+  /**
+   * Avro-Java `checkReaderWriterCompatibility(reader = newer, writer = older)`. Messages call the reader
+   * "new" and the writer "old"; for FORWARD (arguments swapped) use `compatibilityIssues(old.root,
+   * new.root, { reader: 'old', writer: 'new' })` to get Confluent's wording.
+   */
+  backwardIssues(newer: ParsedSchema, older: ParsedSchema): CompatibilityIssue[] {
+    if (!(newer instanceof AvroSchema) || !(older instanceof AvroSchema)) return schemaTypeMismatch();
+    return compatibilityIssues(newer.root, older.root, { reader: 'new', writer: 'old' });
   },
 };
