@@ -6,6 +6,7 @@ import type { SchemaFormat, SchemaType } from './format.js';
 export * from './format.js';
 export { avroFormat, jsonSchemaFormat, protobufFormat };
 export { AvroSchema } from './avro/index.js';
+export { JsonSchema } from './jsonschema/index.js';
 
 const FORMATS: Readonly<Record<SchemaType, SchemaFormat>> = {
   AVRO: avroFormat,
