@@ -1,0 +1,512 @@
+/**
+ * Confluent's Protobuf compatibility rules (protobuf-provider `diff/SchemaDiff`, `MessageSchemaDiff`,
+ * `FieldSchemaDiff`, `EnumSchemaDiff`), restated over the linked model.
+ *
+ * The diff goes from the OLD schema ("original") to the NEW one ("update"): messages and enums are
+ * matched by name per scope, fields by number (oneof members included, so a field keeps its identity
+ * when it moves into, out of or between oneofs), enum constants by number. Referenced message types
+ * are compared recursively when they come from different reference versions. Every difference has a
+ * kind and a path (`#/Msg/Nested/3`); the check fails on any kind outside COMPATIBLE_CHANGES.
+ *
+ * This follows Confluent's current (2026) oneof handling, which the corpus encodes:
+ * FIELD_MOVED_TO_EXISTING_ONEOF when previously independent fields become mutually exclusive,
+ * ONEOF_FIELD_MOVED_TO_TOP_LEVEL (compatible) when a field leaves a oneof, and ONEOF_FIELD_REMOVED
+ * only when a member of a surviving oneof is deleted outright.
+ *
+ * Like Confluent (whose parser keeps proto2 groups apart from fields and nested types), group
+ * fields and group bodies are not compared.
+ */
+import type { CompatibilityIssue, CompatibilityOptions, SchemaReference } from '../format.js';
+import type { EnumDef, FieldDef, FileDef, Label, MessageDef } from './model.js';
+import type { ProtobufSchema } from './schema.js';
+
+export const COMPATIBLE_CHANGES: ReadonlySet<string> = new Set([
+  'MESSAGE_ADDED',
+  'MESSAGE_MOVED',
+  'ENUM_ADDED',
+  'ENUM_REMOVED',
+  'ENUM_CONST_ADDED',
+  'ENUM_CONST_CHANGED',
+  'ENUM_CONST_REMOVED',
+  'FIELD_ADDED',
+  'FIELD_REMOVED',
+  'FIELD_NAME_CHANGED',
+  'FIELD_STRING_OR_BYTES_LABEL_CHANGED',
+  'ONEOF_ADDED',
+  'ONEOF_REMOVED',
+  'ONEOF_FIELD_ADDED',
+  'ONEOF_FIELD_MOVED_TO_TOP_LEVEL',
+]);
+
+export interface Difference {
+  type: string;
+  path: string;
+  message: string;
+}
+
+interface TypeInfo {
+  packageName: string;
+  /** The reference the type came through: null for built-ins and indirect imports, ('', -1) for the schema itself. */
+  ref: { subject: string; version: number } | null;
+  message?: MessageDef;
+  enumDef?: EnumDef;
+}
+
+type TypeMap = Map<string, TypeInfo>;
+
+const SELF_REF = { subject: '', version: -1 };
+
+function collectTypes(schema: ProtobufSchema): TypeMap {
+  const map: TypeMap = new Map();
+  const directRefs = new Map<string, SchemaReference>(schema.references.map((r) => [r.name, r]));
+  const addFile = (file: FileDef, ref: TypeInfo['ref']) => {
+    const walk = (messages: readonly MessageDef[], enums: readonly EnumDef[]) => {
+      for (const m of messages) {
+        map.set(m.fullName, { packageName: file.package, ref, message: m });
+        walk(m.messages, m.enums);
+      }
+      for (const e of enums) map.set(e.fullName, { packageName: file.package, ref, enumDef: e });
+    };
+    walk(file.messages, file.enums);
+  };
+  for (const [path, dep] of schema.allDependencies()) {
+    const r = directRefs.get(path);
+    addFile(dep.file, r ? { subject: r.subject, version: r.version } : null);
+  }
+  addFile(schema.file, SELF_REF);
+  return map;
+}
+
+class Context {
+  readonly diffs: Difference[] = [];
+  path: string[] = [];
+  /** Messages whose fields are being compared (recursion guard), by identity. */
+  schemas = new Set<MessageDef>();
+
+  constructor(
+    readonly originalTypes: TypeMap,
+    readonly updateTypes: TypeMap,
+  ) {}
+
+  sub(localName: string): Context {
+    const ctx = new Context(this.originalTypes, this.updateTypes);
+    ctx.schemas = new Set(this.schemas);
+    ctx.path = localName.split('.');
+    return ctx;
+  }
+
+  add(type: string, message: string, ...extra: string[]): void {
+    this.diffs.push({ type, path: `#/${[...this.path, ...extra].join('/')}`, message });
+  }
+
+  within<T>(segments: string[], fn: () => T): T {
+    const saved = this.path;
+    this.path = [...saved, ...segments];
+    try {
+      return fn();
+    } finally {
+      this.path = saved;
+    }
+  }
+
+  isCompatible(): boolean {
+    return this.diffs.every((d) => COMPATIBLE_CHANGES.has(d.type));
+  }
+
+  type(fqn: string, original: boolean): TypeInfo | undefined {
+    const name = fqn.startsWith('.') ? fqn.slice(1) : fqn;
+    return (original ? this.originalTypes : this.updateTypes).get(name);
+  }
+}
+
+/** Every difference from `older` to `newer`, compatible ones included. */
+export function diffSchemas(older: ProtobufSchema, newer: ProtobufSchema): Difference[] {
+  const ctx = new Context(collectTypes(older), collectTypes(newer));
+  const a = older.file;
+  const b = newer.file;
+  if (a.package !== b.package) {
+    ctx.add('PACKAGE_CHANGED', `The package changed from "${a.package}" to "${b.package}"`);
+  }
+  compareTypeElements(ctx, a.messages, a.enums, b.messages, b.enums);
+  return ctx.diffs;
+}
+
+/** Confluent's `isBackwardCompatible(newer, older)`: the incompatible differences. */
+export function protobufBackwardIssues(
+  newer: ProtobufSchema,
+  older: ProtobufSchema,
+  options: CompatibilityOptions = {},
+): CompatibilityIssue[] {
+  const issues: CompatibilityIssue[] = diffSchemas(older, newer)
+    .filter((d) => !COMPATIBLE_CHANGES.has(d.type))
+    .map((d) => ({ type: d.type, path: d.path, message: d.message }));
+  if (options.validateFields) issues.push(...reservedIssues(older.file, newer.file));
+  return issues;
+}
+
+function describeMessage(path: string[]): string {
+  return path.filter((p) => !/^\d+$/.test(p)).join('.') || '(file)';
+}
+
+function compareTypeElements(
+  ctx: Context,
+  origMessages: readonly MessageDef[],
+  origEnums: readonly EnumDef[],
+  updMessages: readonly MessageDef[],
+  updEnums: readonly EnumDef[],
+): void {
+  const index = (list: readonly MessageDef[]) => {
+    const map = new Map<string, { msg: MessageDef; index: number }>();
+    list.filter((m) => !m.isGroup).forEach((msg, i) => map.set(msg.name, { msg, index: i }));
+    return map;
+  };
+  const orig = index(origMessages);
+  const upd = index(updMessages);
+  const names = [...new Set([...orig.keys(), ...upd.keys()])];
+  for (const name of names) {
+    ctx.within([name], () => {
+      const o = orig.get(name);
+      const u = upd.get(name);
+      const what = describeMessage(ctx.path);
+      if (!u) ctx.add('MESSAGE_REMOVED', `Message ${what} was removed`);
+      else if (!o) ctx.add('MESSAGE_ADDED', `Message ${what} was added`);
+      else {
+        compareMessages(ctx, o.msg, u.msg);
+        if (o.index !== u.index) ctx.add('MESSAGE_MOVED', `Message ${what} moved from index ${o.index} to ${u.index}`);
+      }
+    });
+  }
+  const origE = new Map(origEnums.map((e) => [e.name, e]));
+  const updE = new Map(updEnums.map((e) => [e.name, e]));
+  for (const name of new Set([...origE.keys(), ...updE.keys()])) {
+    ctx.within([name], () => {
+      const o = origE.get(name);
+      const u = updE.get(name);
+      const what = describeMessage(ctx.path);
+      if (!u) ctx.add('ENUM_REMOVED', `Enum ${what} was removed`);
+      else if (!o) ctx.add('ENUM_ADDED', `Enum ${what} was added`);
+      else compareEnums(ctx, o, u);
+    });
+  }
+}
+
+function compareEnums(ctx: Context, o: EnumDef, u: EnumDef): void {
+  const byNumber = (e: EnumDef) => {
+    const map = new Map<number, string>();
+    for (const v of e.values) if (!map.has(v.number)) map.set(v.number, v.name);
+    return map;
+  };
+  const a = byNumber(o);
+  const b = byNumber(u);
+  const numbers = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
+  const what = describeMessage(ctx.path);
+  for (const n of numbers) {
+    const x = a.get(n);
+    const y = b.get(n);
+    if (y === undefined) ctx.add('ENUM_CONST_REMOVED', `Constant ${x} (${n}) was removed from enum ${what}`, String(n));
+    else if (x === undefined) ctx.add('ENUM_CONST_ADDED', `Constant ${y} (${n}) was added to enum ${what}`, String(n));
+    else if (x !== y) ctx.add('ENUM_CONST_CHANGED', `Constant ${n} of enum ${what} was renamed from ${x} to ${y}`, String(n));
+  }
+}
+
+interface Indexed {
+  byTag: Map<number, FieldDef>;
+  tagToOneof: Map<number, string>;
+  oneofs: Map<string, FieldDef[]>;
+  /** Oneof names in declaration order. */
+  oneofOrder: string[];
+}
+
+function indexFields(m: MessageDef): Indexed {
+  const byTag = new Map<number, FieldDef>();
+  const tagToOneof = new Map<number, string>();
+  const oneofs = new Map<string, FieldDef[]>();
+  const oneofOrder: string[] = [];
+  for (const f of m.fields) {
+    if (f.group) continue;
+    byTag.set(f.number, f);
+    if (f.oneof !== undefined) {
+      const name = m.oneofs[f.oneof]!.name;
+      tagToOneof.set(f.number, name);
+    }
+  }
+  m.oneofs.forEach((o, i) => {
+    oneofOrder.push(o.name);
+    oneofs.set(o.name, m.fields.filter((f) => f.oneof === i && !f.group));
+  });
+  return { byTag, tagToOneof, oneofs, oneofOrder };
+}
+
+function fieldLabel(f: FieldDef): string {
+  return `${f.name} (${f.number})`;
+}
+
+function compareMessages(ctx: Context, original: MessageDef, update: MessageDef): void {
+  if (!ctx.schemas.has(original)) {
+    ctx.schemas.add(original);
+    try {
+      compareMessageFields(ctx, original, update);
+    } finally {
+      ctx.schemas.delete(original);
+    }
+  }
+  compareTypeElements(ctx, original.messages, original.enums, update.messages, update.enums);
+}
+
+function compareMessageFields(ctx: Context, original: MessageDef, update: MessageDef): void {
+  const o = indexFields(original);
+  const u = indexFields(update);
+  const msgName = describeMessage(ctx.path);
+
+  // A oneof deleted by name whose members all disappeared is a complete (compatible) deletion.
+  const completelyDeleted = new Set<string>();
+  for (const [name, members] of o.oneofs) {
+    if (!u.oneofs.has(name) && !members.some((f) => u.byTag.has(f.number))) completelyDeleted.add(name);
+  }
+
+  // Newly introduced mutual exclusivity: members of one new oneof that come from more than one
+  // original group (an original oneof, or each original top-level field on its own).
+  for (const name of u.oneofOrder) {
+    const groups = new Set<string>();
+    const movedIn: FieldDef[] = [];
+    for (const f of u.oneofs.get(name)!) {
+      const origOneof = o.tagToOneof.get(f.number);
+      if (origOneof !== undefined) groups.add(`oneof:${origOneof}`);
+      else if (o.byTag.has(f.number)) {
+        groups.add(`field:${f.number}`);
+        movedIn.push(f);
+      }
+    }
+    if (groups.size > 1) {
+      ctx.within([name], () => {
+        if (movedIn.length > 1) {
+          ctx.add(
+            'MULTIPLE_FIELDS_MOVED_TO_ONEOF',
+            `Fields ${movedIn.map(fieldLabel).join(', ')} of ${msgName} moved into oneof ${name}, so they can no longer be set together`,
+          );
+        } else {
+          ctx.add(
+            'FIELD_MOVED_TO_EXISTING_ONEOF',
+            `Oneof ${name} of ${msgName} now holds fields that were independent before (${u.oneofs.get(name)!.filter((f) => o.byTag.has(f.number)).map(fieldLabel).join(', ')})`,
+          );
+        }
+      });
+    }
+  }
+
+  const oneofNames = [...new Set([...o.oneofs.keys(), ...u.oneofs.keys()])].sort();
+  for (const name of oneofNames) {
+    if (!u.oneofs.has(name)) ctx.add('ONEOF_REMOVED', `Oneof ${name} was removed from ${msgName}`, name);
+    else if (!o.oneofs.has(name)) ctx.add('ONEOF_ADDED', `Oneof ${name} was added to ${msgName}`, name);
+  }
+
+  const tags = [...new Set([...o.byTag.keys(), ...u.byTag.keys()])].sort((a, b) => a - b);
+  for (const tag of tags) {
+    const of = o.byTag.get(tag);
+    const uf = u.byTag.get(tag);
+    const oo = o.tagToOneof.get(tag);
+    const uo = u.tagToOneof.get(tag);
+    if (!uf) {
+      const f = of!;
+      if (oo !== undefined) {
+        if (!completelyDeleted.has(oo)) {
+          ctx.add('ONEOF_FIELD_REMOVED', `Field ${fieldLabel(f)} was removed from oneof ${oo} of ${msgName}`, oo, String(tag));
+        }
+      } else if (f.label === 'required') {
+        ctx.add('REQUIRED_FIELD_REMOVED', `Required field ${fieldLabel(f)} was removed from ${msgName}`, String(tag));
+      } else {
+        ctx.add('FIELD_REMOVED', `Field ${fieldLabel(f)} was removed from ${msgName}`, String(tag));
+      }
+    } else if (!of) {
+      if (uo !== undefined) {
+        ctx.add('ONEOF_FIELD_ADDED', `Field ${fieldLabel(uf)} was added to oneof ${uo} of ${msgName}`, uo, String(tag));
+      } else if (uf.label === 'required') {
+        ctx.add('REQUIRED_FIELD_ADDED', `Required field ${fieldLabel(uf)} was added to ${msgName}`, String(tag));
+      } else {
+        ctx.add('FIELD_ADDED', `Field ${fieldLabel(uf)} was added to ${msgName}`, String(tag));
+      }
+    } else {
+      if (oo !== undefined && uo === undefined) {
+        ctx.add('ONEOF_FIELD_MOVED_TO_TOP_LEVEL', `Field ${fieldLabel(uf)} of ${msgName} moved out of oneof ${oo}`, String(tag));
+      }
+      const segments = uo !== undefined ? [uo, String(tag)] : [String(tag)];
+      ctx.within(segments, () => compareFields(ctx, of, uf, msgName));
+    }
+  }
+}
+
+function compareFields(ctx: Context, o: FieldDef, u: FieldDef, msgName: string): void {
+  const where = `field ${fieldLabel(u)} of ${msgName}`;
+  if (o.name !== u.name) ctx.add('FIELD_NAME_CHANGED', `Field ${o.number} of ${msgName} was renamed from ${o.name} to ${u.name}`);
+  compareLabelsAndTypes(ctx, o.label, u.label, typeOf(o), typeOf(u), where);
+}
+
+type TypeRef = { map: { key: TypeRef; value: TypeRef } } | { scalar: string } | { named: string };
+type Kind = 'SCALAR' | 'MAP' | 'MESSAGE';
+
+function typeOf(f: FieldDef): TypeRef {
+  const base: TypeRef = f.kind === 'scalar' ? { scalar: f.type } : { named: f.type };
+  return f.mapKey !== undefined ? { map: { key: { scalar: f.mapKey }, value: base } } : base;
+}
+
+function typeText(t: TypeRef): string {
+  if ('map' in t) return `map<${typeText(t.map.key)}, ${typeText(t.map.value)}>`;
+  if ('scalar' in t) return t.scalar;
+  return t.named.replace(/^\./, '');
+}
+
+function kindOf(ctx: Context, t: TypeRef, original: boolean): Kind {
+  if ('map' in t) return 'MAP';
+  if ('scalar' in t) return 'SCALAR';
+  return ctx.type(t.named, original)?.enumDef ? 'SCALAR' : 'MESSAGE';
+}
+
+const SCALAR_GROUPS: Record<string, string> = {
+  int32: 'GENERAL_NUMBER',
+  int64: 'GENERAL_NUMBER',
+  uint32: 'GENERAL_NUMBER',
+  uint64: 'GENERAL_NUMBER',
+  bool: 'GENERAL_NUMBER',
+  sint32: 'SIGNED_NUMBER',
+  sint64: 'SIGNED_NUMBER',
+  string: 'STRING_OR_BYTES',
+  bytes: 'STRING_OR_BYTES',
+  fixed32: 'FIXED32',
+  sfixed32: 'FIXED32',
+  fixed64: 'FIXED64',
+  sfixed64: 'FIXED64',
+  float: 'FLOAT',
+  double: 'DOUBLE',
+};
+
+function scalarGroup(ctx: Context, t: TypeRef, original: boolean): string {
+  if ('named' in t) return ctx.type(t.named, original)?.enumDef ? 'GENERAL_NUMBER' : 'UNKNOWN';
+  if ('scalar' in t) return SCALAR_GROUPS[t.scalar] ?? 'UNKNOWN';
+  return 'UNKNOWN';
+}
+
+function compareLabelsAndTypes(
+  ctx: Context,
+  oLabel: Label | undefined,
+  uLabel: Label | undefined,
+  o: TypeRef,
+  u: TypeRef,
+  where: string,
+): void {
+  const ok = kindOf(ctx, o, true);
+  const uk = kindOf(ctx, u, false);
+  if (ok !== uk) {
+    ctx.add('FIELD_KIND_CHANGED', `The kind of ${where} changed from ${ok} (${typeText(o)}) to ${uk} (${typeText(u)})`);
+    return;
+  }
+  if (ok === 'SCALAR') {
+    const og = scalarGroup(ctx, o, true);
+    const ug = scalarGroup(ctx, u, false);
+    if (og !== ug) {
+      ctx.add('FIELD_SCALAR_KIND_CHANGED', `The type of ${where} changed from ${typeText(o)} to ${typeText(u)}, which is not wire-compatible`);
+    } else if (oLabel !== undefined && uLabel !== undefined && oLabel !== uLabel) {
+      if (og === 'STRING_OR_BYTES') {
+        ctx.add('FIELD_STRING_OR_BYTES_LABEL_CHANGED', `The label of ${where} changed from ${oLabel} to ${uLabel}`);
+      } else {
+        ctx.add('FIELD_NUMERIC_LABEL_CHANGED', `The label of numeric ${where} changed from ${oLabel} to ${uLabel}`);
+      }
+    }
+  } else if (ok === 'MESSAGE') {
+    compareMessageTypes(ctx, (o as { named: string }).named, (u as { named: string }).named, where);
+  } else {
+    const om = (o as { map: { key: TypeRef; value: TypeRef } }).map;
+    const um = (u as { map: { key: TypeRef; value: TypeRef } }).map;
+    compareLabelsAndTypes(ctx, undefined, undefined, om.key, um.key, `the key of ${where}`);
+    compareLabelsAndTypes(ctx, undefined, undefined, om.value, um.value, `the value of ${where}`);
+  }
+}
+
+function localName(fqn: string, info: TypeInfo): string {
+  const name = fqn.replace(/^\./, '');
+  return info.packageName && name.startsWith(`${info.packageName}.`) ? name.slice(info.packageName.length + 1) : name;
+}
+
+function compareMessageTypes(ctx: Context, o: string, u: string, where: string): void {
+  const oi = ctx.type(o, true);
+  const ui = ctx.type(u, false);
+  if (!oi?.message || !ui?.message) {
+    if (o !== u) ctx.add('FIELD_NAMED_TYPE_CHANGED', `The message type of ${where} changed from ${o} to ${u}`);
+    return;
+  }
+  const ol = localName(o, oi);
+  const ul = localName(u, ui);
+  if (ol !== ul) {
+    ctx.add('FIELD_NAMED_TYPE_CHANGED', `The message type of ${where} changed from ${ol} to ${ul}`);
+    return;
+  }
+  const sameVersion =
+    oi.ref !== null && ui.ref !== null && oi.ref.subject === ui.ref.subject && oi.ref.version === ui.ref.version;
+  if (sameVersion) return;
+  const sub = ctx.sub(ol);
+  compareMessages(sub, oi.message, ui.message);
+  ctx.diffs.push(...sub.diffs);
+  if (!sub.isCompatible()) {
+    ctx.add('FIELD_NAMED_TYPE_CHANGED', `The message type ${ol} of ${where} changed incompatibly`);
+  }
+}
+
+// --- reserved numbers and names (validateFields) -------------------------------------------------
+
+/**
+ * With `validateFields`, the reserved numbers and names of each message must survive, and no field of
+ * the new schema may use a number or name the old schema reserved.
+ */
+/** The first number of `r` that none of `ranges` covers. */
+function firstUncovered(r: { start: number; end: number }, ranges: ReadonlyArray<{ start: number; end: number }>): number | undefined {
+  let next = r.start;
+  for (const x of [...ranges].sort((a, b) => a.start - b.start)) {
+    if (x.start > next) break;
+    if (x.end >= next) next = x.end + 1;
+    if (next > r.end) return undefined;
+  }
+  return next <= r.end ? next : undefined;
+}
+
+function reservedIssues(older: FileDef, newer: FileDef): CompatibilityIssue[] {
+  const issues: CompatibilityIssue[] = [];
+  const byName = (file: FileDef) => {
+    const map = new Map<string, MessageDef>();
+    const walk = (list: readonly MessageDef[]) => {
+      for (const m of list) {
+        map.set(localName(m.fullName, { packageName: file.package, ref: null }), m);
+        walk(m.messages);
+      }
+    };
+    walk(file.messages);
+    return map;
+  };
+  const oldMessages = byName(older);
+  const newMessages = byName(newer);
+  for (const [name, o] of oldMessages) {
+    const n = newMessages.get(name);
+    if (!n) continue;
+    const path = `#/${name.split('.').join('/')}`;
+    const reservedIn = (m: MessageDef, num: number) => m.reservedRanges.some((r) => num >= r.start && num <= r.end);
+    for (const r of o.reservedRanges) {
+      const missing = firstUncovered(r, n.reservedRanges);
+      if (missing !== undefined) {
+        issues.push({ type: 'RESERVED_FIELD_REMOVED', path, message: `Message ${name} no longer reserves field number ${missing}` });
+      }
+    }
+    for (const reservedName of o.reservedNames) {
+      if (!n.reservedNames.includes(reservedName)) {
+        issues.push({ type: 'RESERVED_FIELD_REMOVED', path, message: `Message ${name} no longer reserves field name "${reservedName}"` });
+      }
+    }
+    for (const f of n.fields) {
+      if (reservedIn(o, f.number) || o.reservedNames.includes(f.name)) {
+        issues.push({
+          type: 'FIELD_CONFLICTS_WITH_RESERVED_FIELD',
+          path: `${path}/${f.number}`,
+          message: `Field ${fieldLabel(f)} of ${name} uses a number or name the previous schema reserved`,
+        });
+      }
+    }
+  }
+  return issues;
+}

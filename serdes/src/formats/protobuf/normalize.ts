@@ -1,0 +1,51 @@
+/**
+ * Confluent's Protobuf normalization (`ProtobufSchema.normalize`, `ProtobufSchemaUtils` with
+ * normalize=true), restated:
+ *
+ * - imports sorted and de-duplicated;
+ * - fields ordered by number; oneofs ordered by their lowest field number, their fields by number,
+ *   empty oneofs dropped;
+ * - enum constants ordered by (number, name);
+ * - reserved numbers ordered by start, reserved names sorted;
+ * - type references fully qualified with a leading dot, options sorted by name (both done by the
+ *   printer settings the caller uses);
+ * - messages and enums are NOT reordered: message indexes on the wire depend on their order;
+ * - references sorted and de-duplicated (done by the caller).
+ */
+import type { EnumDef, FileDef, MessageDef } from './model.js';
+
+export function normalizeFile(input: FileDef): FileDef {
+  const file = structuredClone(input);
+  const seen = new Set<string>();
+  file.imports = file.imports
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .filter((imp) => (seen.has(imp.path) ? false : (seen.add(imp.path), true)));
+  file.messages.forEach(normalizeMessage);
+  file.enums.forEach(normalizeEnum);
+  file.extensions.sort((a, b) => (a.extendee ?? '').localeCompare(b.extendee ?? '') || a.number - b.number);
+  return file;
+}
+
+function normalizeMessage(m: MessageDef): void {
+  const members = (i: number) => m.fields.filter((f) => f.oneof === i);
+  const oneofOrder = m.oneofs
+    .map((o, i) => ({ o, i, first: Math.min(...members(i).map((f) => f.number)) }))
+    .filter((x) => Number.isFinite(x.first))
+    .sort((a, b) => a.first - b.first);
+  const remap = new Map(oneofOrder.map((x, newIndex) => [x.i, newIndex]));
+  m.oneofs = oneofOrder.map((x) => x.o);
+  for (const f of m.fields) if (f.oneof !== undefined) f.oneof = remap.get(f.oneof);
+  m.fields.sort((a, b) => a.number - b.number);
+  m.reservedRanges.sort((a, b) => a.start - b.start || a.end - b.end);
+  m.reservedNames.sort();
+  m.extensionRanges.sort((a, b) => a.start - b.start);
+  m.extensions.sort((a, b) => (a.extendee ?? '').localeCompare(b.extendee ?? '') || a.number - b.number);
+  m.messages.forEach(normalizeMessage);
+  m.enums.forEach(normalizeEnum);
+}
+
+function normalizeEnum(e: EnumDef): void {
+  e.values.sort((a, b) => a.number - b.number || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  e.reservedRanges.sort((a, b) => a.start - b.start);
+  e.reservedNames.sort();
+}
