@@ -1,0 +1,78 @@
+/**
+ * The fastify application: `buildApp` wires the core over a store into HTTP (tests and benchmarks use it
+ * directly); `startServer` adds configuration, the store, listening and the ready line.
+ */
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
+import type { CompatibilityLevel } from '@schemata/serdes';
+import { describeStore, DEFAULTS, type LogLevel, type RegistryConfig } from './config.js';
+import { Registry } from './core/index.js';
+import { clientErrorHandler, frameworkErrors, installHttp } from './http/index.js';
+import { createStore } from './store/index.js';
+import type { Store } from './store/store.js';
+
+export interface AppOptions {
+  store: Store;
+  /** Close the store when the app closes (startServer's own store: yes; a caller's: no, by default). */
+  ownsStore?: boolean;
+  bodyLimit?: number;
+  defaultCompatibility?: CompatibilityLevel;
+  /** Omitted: no logging. */
+  logLevel?: LogLevel;
+  /** Sees every route as it is registered (the OpenAPI test compares them with openapi.yaml). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+// Subjects are path segments and may be long; the router's default limit (100) would turn them into 404s.
+const MAX_PARAM_LENGTH = 64 * 1024;
+
+/** Opens the store (idempotent), builds the registry and its routes; the caller listens (or injects). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  await options.store.open();
+  const registry = new Registry(options.store, { defaultCompatibility: options.defaultCompatibility ?? DEFAULTS.defaultCompatibility });
+  const app = Fastify({
+    logger: options.logLevel && options.logLevel !== 'silent' ? { level: options.logLevel } : false,
+    // Per-request log lines cost more than the hot route itself; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
+    frameworkErrors,
+    clientErrorHandler,
+  });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  installHttp(app, registry, { clusterId: 'schemata' });
+  if (options.ownsStore) app.addHook('onClose', () => options.store.close());
+  return app;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** `http://host:port` as actually bound (port 0 resolved). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Creates the configured store, builds the app, listens, and prints the ready line. */
+export async function startServer(config: RegistryConfig): Promise<RunningServer> {
+  const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      store,
+      ownsStore: true,
+      bodyLimit: config.bodyLimit,
+      defaultCompatibility: config.defaultCompatibility,
+      logLevel: config.logLevel,
+    });
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  // Printed whatever the log level: scripts and tests wait for this line.
+  process.stdout.write(`schema registry listening on ${url} (store: ${describeStore(config)})\n`);
+  return { app, url, close: () => app.close() };
+}

@@ -1,0 +1,141 @@
+/**
+ * Compatibility configuration (Confluent's ConfigResource). Levels: subject → context (`:.ctx:`, for
+ * qualified subjects) or global (`/config`, for the default context) → `:.__GLOBAL:` → the server default
+ * (BACKWARD unless configured). A level holding only some members is merged over the ones below it.
+ * GET answers `compatibilityLevel`; PUT takes and echoes `compatibility`; PUT is a partial update.
+ */
+import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type Config } from '@schemata/serdes';
+import type { StoreReader } from '../store/store.js';
+import { LoadingCache } from './cache.js';
+import { canonicalMetadata, canonicalRuleSet, validateRuleSet } from './data-contracts.js';
+import { invalidCompatibilityLevel, subjectCompatibilityNotConfigured, subjectNotFound } from './errors.js';
+import type { ModeService } from './mode.js';
+import type { RegistryState } from './state.js';
+import { globalScope, requireValidSubject, scopeOf, type Scope } from './subjects.js';
+import type { ConfigUpdate, ConfigUpdateResponse } from './types.js';
+
+export function parseCompatibilityLevel(raw: string): CompatibilityLevel {
+  const upper = raw.toUpperCase();
+  const level = COMPATIBILITY_LEVELS.find((l) => l === upper);
+  if (!level) throw invalidCompatibilityLevel();
+  return level;
+}
+
+function parsePolicy(raw: string): 'STRICT' | 'LENIENT' {
+  const upper = raw.toUpperCase();
+  if (upper === 'STRICT' || upper === 'LENIENT') return upper;
+  throw invalidCompatibilityLevel();
+}
+
+/** Members set in `over` replace those of `base`. */
+function overlay(base: Config, over: Config | undefined): Config {
+  if (!over) return base;
+  const out: Config = { ...base };
+  for (const [k, v] of Object.entries(over) as [keyof Config, Config[keyof Config]][]) {
+    if (v !== undefined && v !== null) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** True when registration must merge metadata or rule sets from the config. */
+export function hasDefaultsOrOverrides(config: Config): boolean {
+  return Boolean(config.defaultMetadata || config.overrideMetadata || config.defaultRuleSet || config.overrideRuleSet);
+}
+
+function toUpdateResponse(config: Config): ConfigUpdateResponse {
+  const { compatibilityLevel, ...rest } = config;
+  return compatibilityLevel === undefined ? rest : { compatibility: compatibilityLevel, ...rest };
+}
+
+export class ConfigService {
+  /** Exclusive stores: the merged config per scope, dropped whenever any config changes. */
+  private readonly effectiveCache: LoadingCache<string, Config> | undefined;
+
+  constructor(
+    private readonly state: RegistryState,
+    private readonly modes: ModeService,
+    private readonly serverDefault: CompatibilityLevel,
+  ) {
+    if (state.exclusive) {
+      const cache = new LoadingCache<string, Config>(10_000);
+      state.onWrite((fx) => {
+        if (fx.scopes.size > 0) cache.invalidateAll();
+      });
+      this.effectiveCache = cache;
+    }
+  }
+
+  /** The config in force for a scope: every level of its chain merged over the server default. */
+  async effective(reader: StoreReader, scope: Scope): Promise<Config> {
+    if (this.effectiveCache) return (await this.effectiveCache.get(scope.key, () => this.merge(reader, scope)))!;
+    return this.merge(reader, scope);
+  }
+
+  private async merge(reader: StoreReader, scope: Scope): Promise<Config> {
+    const levels = await Promise.all(scope.chain.map((s) => this.state.config(reader, s)));
+    let out: Config = { compatibilityLevel: this.serverDefault };
+    for (let i = levels.length - 1; i >= 0; i--) out = overlay(out, levels[i]);
+    return out;
+  }
+
+  /** `GET /config[/{subject}]`: a subject without its own config is 40408 unless `defaultToGlobal`. */
+  async get(subject: string | undefined, defaultToGlobal: boolean): Promise<Config> {
+    const scope = subject === undefined ? globalScope() : scopeOf(subject);
+    const reader = this.state.store;
+    if (scope.kind === 'global' || defaultToGlobal) return this.effective(reader, scope);
+    const own = await this.state.config(reader, scope.key);
+    if (own === undefined) throw subjectCompatibilityNotConfigured(scope.label);
+    return own;
+  }
+
+  /** `PUT /config[/{subject}]`: members left out keep their stored value. */
+  async update(subject: string | undefined, body: ConfigUpdate): Promise<ConfigUpdateResponse> {
+    if (subject !== undefined) requireValidSubject(subject, true);
+    const scope = subject === undefined ? globalScope() : scopeOf(subject);
+    const change = parseUpdate(body);
+    return this.state.write(async (tx, fx) => {
+      await this.modes.requireWritable(tx, scope);
+      const merged = overlay((await tx.config(scope.key)) ?? {}, change);
+      await tx.setConfig(scope.key, merged);
+      fx.scopes.add(scope.key);
+      return toUpdateResponse(merged);
+    });
+  }
+
+  /** `DELETE /config[/{subject}]`: answers the removed config; a subject without one is 40401. */
+  async delete(subject: string | undefined): Promise<Config> {
+    const scope = subject === undefined ? globalScope() : scopeOf(subject);
+    return this.state.write(async (tx, fx) => {
+      const own = await tx.config(scope.key);
+      if (own === undefined) {
+        if (scope.kind === 'global') return this.effective(tx, scope);
+        throw subjectNotFound(scope.label);
+      }
+      await tx.setConfig(scope.key, undefined);
+      fx.scopes.add(scope.key);
+      return own;
+    });
+  }
+}
+
+/** Validates a config update: 42203 for unknown levels/policies, 42210 for bad rule sets. */
+function parseUpdate(body: ConfigUpdate): Config {
+  const out: Config = {};
+  if (body.compatibility !== undefined) out.compatibilityLevel = parseCompatibilityLevel(body.compatibility);
+  if (body.normalize !== undefined) out.normalize = body.normalize;
+  if (body.validateFields !== undefined) out.validateFields = body.validateFields;
+  if (body.compatibilityGroup !== undefined) out.compatibilityGroup = body.compatibilityGroup;
+  if (body.compatibilityPolicy !== undefined) out.compatibilityPolicy = parsePolicy(body.compatibilityPolicy);
+  if (body.alias !== undefined) out.alias = body.alias;
+  const defaultMetadata = canonicalMetadata(body.defaultMetadata);
+  if (defaultMetadata) out.defaultMetadata = defaultMetadata;
+  const overrideMetadata = canonicalMetadata(body.overrideMetadata);
+  if (overrideMetadata) out.overrideMetadata = overrideMetadata;
+  validateRuleSet(body.defaultRuleSet);
+  validateRuleSet(body.overrideRuleSet);
+  const defaultRuleSet = canonicalRuleSet(body.defaultRuleSet);
+  if (defaultRuleSet) out.defaultRuleSet = defaultRuleSet;
+  const overrideRuleSet = canonicalRuleSet(body.overrideRuleSet);
+  if (overrideRuleSet) out.overrideRuleSet = overrideRuleSet;
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * The registry's use cases, composed over one store. Knows nothing of HTTP or SQL: the HTTP layer calls
+ * these objects; the store interface is all they need.
+ */
+import type { CompatibilityLevel } from '@schemata/serdes';
+import type { Store } from '../store/store.js';
+import { CompatibilityService } from './compatibility.js';
+import { ConfigService } from './config.js';
+import { ContextService } from './contexts.js';
+import { DeleteService } from './delete.js';
+import { LookupService } from './lookup.js';
+import { ModeService } from './mode.js';
+import { ReadService } from './reads.js';
+import { RegisterService } from './register.js';
+import { SchemaLoader } from './schemas.js';
+import { RegistryState } from './state.js';
+
+export interface RegistryOptions {
+  /** The server default compatibility level (Confluent's `schema.compatibility.level`). */
+  defaultCompatibility?: CompatibilityLevel;
+}
+
+export class Registry {
+  readonly state: RegistryState;
+  readonly configs: ConfigService;
+  readonly modes: ModeService;
+  readonly contexts: ContextService;
+  readonly reads: ReadService;
+  readonly registrations: RegisterService;
+  readonly lookups: LookupService;
+  readonly deletes: DeleteService;
+  readonly compatibility: CompatibilityService;
+
+  constructor(
+    readonly store: Store,
+    options: RegistryOptions = {},
+  ) {
+    const loader = new SchemaLoader();
+    this.state = new RegistryState(store);
+    this.modes = new ModeService(this.state);
+    this.configs = new ConfigService(this.state, this.modes, options.defaultCompatibility ?? 'BACKWARD');
+    this.contexts = new ContextService(this.state);
+    this.reads = new ReadService(this.state, loader);
+    this.registrations = new RegisterService(this.state, loader, this.configs, this.modes);
+    this.lookups = new LookupService(this.state, loader, this.configs);
+    this.deletes = new DeleteService(this.state, this.modes);
+    this.compatibility = new CompatibilityService(this.state, loader, this.configs);
+  }
+}
+
+export * from './errors.js';
+export type * from './types.js';
+export { parseCompatibilityLevel } from './config.js';

@@ -1,0 +1,125 @@
+/**
+ * Access to the registry's mutable state (subject versions, config, mode) and the write path.
+ *
+ * With an exclusive store (PGlite: this process owns the data) the state is cached and kept current by our
+ * own writes (a registration appends to the cached version list; anything else invalidates). With a shared
+ * store (Postgres, several processes) nothing mutable is cached: every read goes to the store, so a write
+ * answered by one process is visible on every other at once. Schema records under an id are immutable and
+ * cached in both cases (dropped when purged, by us or, through store events, by another process), so a
+ * subject's version list costs one light query there.
+ *
+ * Every query takes the reader to use: inside `write` that must be the transaction (PGlite serialises all
+ * queries behind an open transaction, so reading through the store there would wait on ourselves).
+ */
+import type { Config, Mode } from '@schemata/serdes';
+import type { SchemaRecord, Store, StoreReader, StoreWriter, VersionWithSchema } from '../store/store.js';
+import { LoadingCache, LruCache } from './cache.js';
+
+/** What a write transaction touched, applied to the caches once it has committed (or failed). */
+export class WriteEffects {
+  /** Subjects whose versions changed in ways other than an append. */
+  readonly subjects = new Set<string>();
+  /** Versions appended to their subject (registrations). */
+  readonly added: VersionWithSchema[] = [];
+  readonly scopes = new Set<string>();
+  /** Schemas whose versions were hard-deleted: their by-id caches must drop them. */
+  readonly purged: { context: string; id: number }[] = [];
+  /** Something broad changed (mode switch purges, context deletion): drop every cached subject. */
+  everything = false;
+}
+
+export interface StateCacheSizes {
+  subjects: number;
+  scopes: number;
+  records: number;
+}
+
+const recordKey = (context: string, id: number) => `${context}\u0000${id}`;
+
+export class RegistryState {
+  readonly exclusive: boolean;
+  private readonly versionsCache: LoadingCache<string, readonly VersionWithSchema[]>;
+  private readonly configCache: LoadingCache<string, Config>;
+  private readonly modeCache: LoadingCache<string, Mode>;
+  private readonly records: LruCache<string, SchemaRecord>;
+  private readonly writeListeners: ((fx: WriteEffects, committed: boolean) => void)[] = [];
+
+  constructor(
+    readonly store: Store,
+    sizes: StateCacheSizes = { subjects: 5_000, scopes: 5_000, records: 20_000 },
+  ) {
+    this.exclusive = store.exclusive;
+    this.versionsCache = new LoadingCache(sizes.subjects);
+    this.configCache = new LoadingCache(sizes.scopes, true);
+    this.modeCache = new LoadingCache(sizes.scopes, true);
+    this.records = new LruCache(sizes.records);
+    store.onEvent((e) => {
+      if (e.kind === 'schemaPurged') this.records.delete(recordKey(e.context, e.id));
+    });
+  }
+
+  /** Every version of a subject (soft-deleted included), ascending, with its schema. */
+  async versions(reader: StoreReader, subject: string): Promise<readonly VersionWithSchema[]> {
+    if (this.exclusive) return (await this.versionsCache.get(subject, () => reader.subjectVersionsWithSchemas(subject))) ?? [];
+    const rows = await reader.subjectVersions(subject);
+    const joined: VersionWithSchema[] = [];
+    for (const row of rows) {
+      const schema = this.records.get(recordKey(row.context, row.schemaId));
+      if (!schema) return this.loadJoined(reader, subject);
+      joined.push({ ...row, schema });
+    }
+    return joined;
+  }
+
+  private async loadJoined(reader: StoreReader, subject: string): Promise<VersionWithSchema[]> {
+    const all = await reader.subjectVersionsWithSchemas(subject);
+    for (const v of all) this.records.set(recordKey(v.schema.context, v.schema.id), v.schema);
+    return all;
+  }
+
+  async config(reader: StoreReader, scope: string): Promise<Config | undefined> {
+    if (!this.exclusive) return reader.config(scope);
+    return this.configCache.get(scope, () => reader.config(scope));
+  }
+
+  async mode(reader: StoreReader, scope: string): Promise<Mode | undefined> {
+    if (!this.exclusive) return reader.mode(scope);
+    return this.modeCache.get(scope, () => reader.mode(scope));
+  }
+
+  /** Runs one serialized write transaction and then updates or invalidates what it touched. */
+  async write<T>(fn: (tx: StoreWriter, fx: WriteEffects) => Promise<T>): Promise<T> {
+    const fx = new WriteEffects();
+    let committed = false;
+    try {
+      const result = await this.store.write((tx) => fn(tx, fx));
+      committed = true;
+      return result;
+    } finally {
+      this.apply(fx, committed);
+    }
+  }
+
+  /** Called after each write with its effects (and whether it committed); the by-id caches listen. */
+  onWrite(listener: (fx: WriteEffects, committed: boolean) => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  private apply(fx: WriteEffects, committed: boolean): void {
+    for (const p of fx.purged) this.records.delete(recordKey(p.context, p.id));
+    if (this.exclusive) {
+      if (fx.everything) this.versionsCache.invalidateAll();
+      for (const s of fx.subjects) this.versionsCache.invalidate(s);
+      for (const v of fx.added) {
+        const cached = this.versionsCache.peek(v.subject);
+        if (!committed || fx.everything || fx.subjects.has(v.subject) || !cached) this.versionsCache.invalidate(v.subject);
+        else this.versionsCache.replace(v.subject, [...cached, v].sort((a, b) => a.version - b.version));
+      }
+      for (const s of fx.scopes) {
+        this.configCache.invalidate(s);
+        this.modeCache.invalidate(s);
+      }
+    }
+    for (const l of this.writeListeners) l(fx, committed);
+  }
+}

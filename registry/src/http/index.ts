@@ -1,0 +1,34 @@
+/** The HTTP layer: one module of routes per resource, over the core's use cases. */
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from '../core/index.js';
+import { registerBodyParsers } from './content-type.js';
+import { installErrorHandlers } from './errors.js';
+import { compatibilityRoutes } from './routes/compatibility.js';
+import { configRoutes } from './routes/config.js';
+import { contextRoutes } from './routes/contexts.js';
+import { modeRoutes } from './routes/mode.js';
+import { openapiRoutes } from './routes/openapi.js';
+import { rootRoutes, type ServerInfo } from './routes/root.js';
+import { schemaRoutes } from './routes/schemas.js';
+import { subjectRoutes } from './routes/subjects.js';
+import { versionRoutes } from './routes/versions.js';
+
+export { clientErrorHandler, frameworkErrors } from './errors.js';
+
+export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo): void {
+  registerBodyParsers(app);
+  installErrorHandlers(app);
+  // One plugin (encapsulation context) per resource; they inherit the parsers and handlers set above.
+  const plugins: ((child: FastifyInstance) => void)[] = [
+    (child) => rootRoutes(child, info),
+    (child) => schemaRoutes(child, registry),
+    (child) => subjectRoutes(child, registry),
+    (child) => versionRoutes(child, registry),
+    (child) => compatibilityRoutes(child, registry),
+    (child) => configRoutes(child, registry),
+    (child) => modeRoutes(child, registry),
+    (child) => contextRoutes(child, registry),
+    (child) => openapiRoutes(child),
+  ];
+  for (const routes of plugins) void app.register(async (child) => routes(child));
+}
