@@ -1,0 +1,373 @@
+/**
+ * What the Avro, Protobuf and JSON Schema serdes share: which subject and schema id a topic writes with
+ * (auto-register, lookup, latest version, given id or version), the per-topic and per-id caches, the
+ * asynchronous API and the synchronous fast path, and the mapping of registry errors to serde errors.
+ *
+ * Fast path: once a topic's schema id (serializer) or a schema id's decoder (deserializer) is cached,
+ * `serializeSync` / `deserializeSync` run without promises or HTTP; `serialize` / `deserialize` also take
+ * that path after one map lookup, so the asynchronous API costs one resolved promise per call.
+ */
+import type { ResolvedReference, SchemaType } from '../formats/format.js';
+import type { SchemaById } from '../api/types.js';
+import type { RegistryClient, SchemaInfo } from '../client/client.js';
+import { RegistryError } from '../client/errors.js';
+import { subjectNameStrategy, type SubjectNameStrategy, type SubjectNameStrategyName } from '../strategy.js';
+import { readSchemaId } from '../wire.js';
+import { DeserializationError, SchemaNotCachedError, SerdeError, SerializationError, UnknownSchemaIdError } from './errors.js';
+
+export interface SerdeOptions {
+  /** Serde for message keys (subject `<topic>-key` with TopicNameStrategy). Default false (values). */
+  isKey?: boolean;
+}
+
+export interface SerializerOptions extends SerdeOptions {
+  /** Subject name strategy: 'topic' (default), 'record', 'topic-record' or a function. */
+  subjectNameStrategy?: SubjectNameStrategy | SubjectNameStrategyName;
+  /**
+   * Register the schema under the subject if it is not there yet (default true, like Confluent). When
+   * false, the schema is looked up (`POST /subjects/{s}`) and serialization fails if it is not registered.
+   */
+  autoRegister?: boolean;
+  /** Write with the subject's latest version (fetched from the registry, refreshed after `latestCacheTtlMs`). */
+  useLatestVersion?: boolean;
+  /** Write with this schema id (its schema comes from the registry). */
+  useSchemaId?: number;
+  /** Write with this version of the subject. */
+  useVersion?: number;
+  /** Register and look up with `normalize=true`. */
+  normalize?: boolean;
+  /**
+   * How long a `useLatestVersion` answer is used before it is fetched again, in ms (default 60 000; 0 or
+   * Infinity: never). The refresh runs in the background; until it succeeds the previous schema is used.
+   */
+  latestCacheTtlMs?: number;
+}
+
+export type DeserializerOptions = SerdeOptions;
+
+/** The schema id a topic writes with, and what encodes it. */
+export interface TopicWriter<W> {
+  readonly subject: string;
+  readonly schemaId: number;
+  readonly writer: W;
+  /** Epoch ms after which the entry is refreshed (Infinity: never). */
+  readonly expires: number;
+}
+
+/** A compiled schema: what a format needs to encode or decode, plus its record name for the strategies. */
+export interface Compiled {
+  readonly recordName: string | undefined;
+}
+
+export function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Registry failures while resolving a writer schema become serde errors that keep the registry error as cause. */
+export function registryFailure(ErrorClass: typeof SerializationError | typeof DeserializationError, what: string, e: unknown): SerdeError {
+  if (e instanceof SerdeError) return e;
+  if (e instanceof RegistryError) {
+    const code = e.errorCode > 0 ? ` ${e.errorCode}` : '';
+    const status = e.status > 0 ? `HTTP ${e.status}${code}: ` : '';
+    return new ErrorClass(`${what}: ${status}${e.message}`, { cause: e });
+  }
+  return new ErrorClass(`${what}: ${describe(e)}`, { cause: e });
+}
+
+/** Buffer view of any Uint8Array (no copy). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export abstract class Serializer<T, W extends Compiled> {
+  protected readonly isKey: boolean;
+  protected readonly strategy: SubjectNameStrategy;
+  private readonly topics = new Map<string, TopicWriter<W>>();
+  private readonly resolving = new Map<string, Promise<TopicWriter<W>>>();
+  private readonly byId = new Map<number, Promise<W>>();
+  private local: Promise<W> | undefined;
+
+  protected constructor(
+    readonly client: RegistryClient,
+    protected readonly schemaType: SchemaType,
+    /** The schema given by the caller, if any (registered or looked up unless a use* option says otherwise). */
+    protected readonly schemaInfo: SchemaInfo | undefined,
+    protected readonly options: SerializerOptions,
+  ) {
+    this.isKey = options.isKey ?? false;
+    this.strategy = subjectNameStrategy(options.subjectNameStrategy);
+    const modes = [options.useLatestVersion ? 1 : 0, options.useSchemaId !== undefined ? 1 : 0, options.useVersion !== undefined ? 1 : 0];
+    if (modes.reduce((a, b) => a + b, 0) > 1) {
+      throw new TypeError('useLatestVersion, useSchemaId and useVersion exclude each other');
+    }
+    if (schemaInfo === undefined && modes.every((m) => m === 0)) {
+      throw new TypeError('a serializer needs a `schema`, or one of useLatestVersion, useSchemaId, useVersion');
+    }
+  }
+
+  /** Compiles a schema (the caller's, or one fetched from the registry) for writing. */
+  protected abstract compile(info: SchemaInfo, references: ResolvedReference[], fromRegistry: boolean): W;
+
+  /** Encodes `value` with the topic's writer: header, [message indexes], payload. */
+  protected abstract encode(entry: TopicWriter<W>, value: T): Buffer;
+
+  /**
+   * Serializes `value` for `topic`, resolving the subject and schema id on first use. An expired
+   * `useLatestVersion` entry keeps being used while a refresh runs in the background, so a registry that
+   * is slow or down at refresh time does not stall producers.
+   */
+  async serialize(topic: string, value: T): Promise<Buffer> {
+    let entry = this.topics.get(topic);
+    if (entry === undefined) entry = await this.resolve(topic);
+    else if (entry.expires !== Infinity && entry.expires <= Date.now()) this.resolve(topic).catch(() => undefined);
+    return this.encode(entry, value);
+  }
+
+  /**
+   * The synchronous fast path: serializes with the cached schema id of `topic`. Throws SchemaNotCachedError
+   * before the first `serialize`/`prepare` for that topic. An expired `useLatestVersion` entry keeps being
+   * used while a refresh runs in the background.
+   */
+  serializeSync(topic: string, value: T): Buffer {
+    const entry = this.topics.get(topic);
+    if (entry === undefined) {
+      throw new SchemaNotCachedError(`no schema id is cached for topic ${JSON.stringify(topic)} yet: await serialize() or prepare() once first`);
+    }
+    if (entry.expires !== Infinity && entry.expires <= Date.now()) this.resolve(topic).catch(() => undefined);
+    return this.encode(entry, value);
+  }
+
+  /** Resolves (and caches) the subject and schema id `topic` writes with, without serializing anything. */
+  async prepare(topic: string): Promise<{ subject: string; schemaId: number }> {
+    const { subject, schemaId } = await this.resolve(topic);
+    return { subject, schemaId };
+  }
+
+  private resolve(topic: string): Promise<TopicWriter<W>> {
+    let p = this.resolving.get(topic);
+    if (p === undefined) {
+      p = this.resolveUncached(topic).then(
+        (entry) => {
+          this.resolving.delete(topic);
+          this.topics.set(topic, entry);
+          return entry;
+        },
+        (e: unknown) => {
+          this.resolving.delete(topic);
+          throw e;
+        },
+      );
+      this.resolving.set(topic, p);
+    }
+    return p;
+  }
+
+  private compileLocal(): Promise<W> {
+    this.local ??= (async () => {
+      const info = this.schemaInfo!;
+      let refs: ResolvedReference[];
+      try {
+        refs = await this.client.resolveReferences(info.references);
+      } catch (e) {
+        throw registryFailure(SerializationError, 'cannot fetch the references of the schema', e);
+      }
+      try {
+        return this.compile(info, refs, false);
+      } catch (e) {
+        throw e instanceof SerdeError ? e : new SerializationError(`invalid ${this.schemaType} schema: ${describe(e)}`, { cause: e });
+      }
+    })();
+    this.local.catch(() => {
+      this.local = undefined;
+    });
+    return this.local;
+  }
+
+  private compileFromRegistry(id: number, info: SchemaById | SchemaInfo): Promise<W> {
+    let p = this.byId.get(id);
+    if (p === undefined) {
+      p = (async () => {
+        const refs = await this.client.resolveReferences(info.references);
+        const schemaInfo: SchemaInfo = { schema: info.schema, schemaType: info.schemaType ?? 'AVRO' };
+        if (info.references) schemaInfo.references = info.references;
+        if ((schemaInfo.schemaType ?? 'AVRO') !== this.schemaType) {
+          throw new SerializationError(`schema id ${id} is a ${schemaInfo.schemaType ?? 'AVRO'} schema, not ${this.schemaType}`);
+        }
+        return this.compile(schemaInfo, refs, true);
+      })();
+      this.byId.set(id, p);
+      p.catch(() => this.byId.delete(id));
+    }
+    return p;
+  }
+
+  private async resolveUncached(topic: string): Promise<TopicWriter<W>> {
+    const o = this.options;
+    const subjectFor = (recordName: string | undefined): string => {
+      try {
+        return this.strategy(topic, this.isKey, recordName);
+      } catch (e) {
+        throw new SerializationError(describe(e), { cause: e });
+      }
+    };
+    const step = async <R>(what: string, fn: () => Promise<R>): Promise<R> => {
+      try {
+        return await fn();
+      } catch (e) {
+        throw registryFailure(SerializationError, what, e);
+      }
+    };
+
+    if (o.useSchemaId !== undefined) {
+      const id = o.useSchemaId;
+      const info = await step(`cannot fetch schema id ${id}`, () => this.client.getSchemaById(id));
+      const writer = await step(`cannot use schema id ${id}`, () => this.compileFromRegistry(id, info));
+      const local = this.schemaInfo ? await this.compileLocal() : undefined;
+      return { subject: subjectFor(local?.recordName ?? writer.recordName), schemaId: id, writer, expires: Infinity };
+    }
+
+    const local = this.schemaInfo ? await this.compileLocal() : undefined;
+    const subject = subjectFor(local?.recordName);
+
+    if (o.useVersion !== undefined || o.useLatestVersion) {
+      const latest = o.useVersion === undefined;
+      const what = latest ? `cannot fetch the latest version of subject ${JSON.stringify(subject)}` : `cannot fetch version ${o.useVersion} of subject ${JSON.stringify(subject)}`;
+      // The serializer keeps its own per-topic TTL, so the latest version is always asked of the registry.
+      const version = await step(what, () =>
+        latest ? this.client.getLatestVersion(subject, { fresh: true }) : this.client.getVersion(subject, o.useVersion!),
+      );
+      const writer = await step(`cannot use schema id ${version.id} (${subject} version ${version.version})`, () =>
+        this.compileFromRegistry(version.id, version),
+      );
+      const ttl = o.latestCacheTtlMs ?? 60_000;
+      return { subject, schemaId: version.id, writer, expires: latest && ttl > 0 ? Date.now() + ttl : Infinity };
+    }
+
+    const info = this.schemaInfo!;
+    const normalize = o.normalize ?? false;
+    const id =
+      o.autoRegister === false
+        ? (await step(`schema is not registered under subject ${JSON.stringify(subject)} (autoRegister is off)`, () =>
+            this.client.lookupSchema(subject, info, { normalize }),
+          )).id
+        : (await step(`cannot register the schema under subject ${JSON.stringify(subject)}`, () =>
+            this.client.register(subject, info, { normalize }),
+          )).id;
+    return { subject, schemaId: id, writer: local!, expires: Infinity };
+  }
+}
+
+export abstract class Deserializer<T, R> {
+  protected readonly isKey: boolean;
+  private readonly readers = new Map<number, R>();
+  private readonly loading = new Map<number, Promise<R>>();
+  private lastId = -1;
+  private lastReader: R | undefined;
+
+  protected constructor(
+    readonly client: RegistryClient,
+    protected readonly schemaType: SchemaType,
+    options: DeserializerOptions,
+  ) {
+    this.isKey = options.isKey ?? false;
+  }
+
+  /** Compiles the writer schema `id` (and the reader schema, if any) for reading. */
+  protected abstract compile(id: number, writer: SchemaInfo, references: ResolvedReference[]): R | Promise<R>;
+
+  /** Decodes the payload of `bytes` (a Buffer; the header is already checked) with the compiled reader. */
+  protected abstract decode(reader: R, bytes: Buffer, schemaId: number): T;
+
+  /**
+   * Deserializes framed bytes. `null`/`undefined` (a Kafka tombstone) gives `null`. `topic` is taken for
+   * the same call shape as serialize (and Confluent's client); the writer schema is fetched by id alone.
+   */
+  async deserialize(topic: string, bytes: Uint8Array): Promise<T>;
+  async deserialize(topic: string, bytes: Uint8Array | null | undefined): Promise<T | null>;
+  async deserialize(_topic: string, bytes: Uint8Array | null | undefined): Promise<T | null> {
+    if (bytes === null || bytes === undefined) return null;
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`expected a Buffer or Uint8Array to deserialize, got ${typeof bytes}`);
+    const id = readSchemaId(bytes);
+    let reader = id === this.lastId ? this.lastReader! : this.readers.get(id);
+    if (reader === undefined) reader = await this.load(id);
+    this.lastId = id;
+    this.lastReader = reader;
+    return this.decode(reader, asBuffer(bytes), id);
+  }
+
+  /**
+   * The synchronous fast path: deserializes bytes whose schema id was seen before (by `deserialize` or
+   * `prepare`). Throws SchemaNotCachedError for a new id.
+   */
+  deserializeSync(topic: string, bytes: Uint8Array): T;
+  deserializeSync(topic: string, bytes: Uint8Array | null | undefined): T | null;
+  deserializeSync(_topic: string, bytes: Uint8Array | null | undefined): T | null {
+    if (bytes === null || bytes === undefined) return null;
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`expected a Buffer or Uint8Array to deserialize, got ${typeof bytes}`);
+    const id = readSchemaId(bytes);
+    let reader: R | undefined;
+    if (id === this.lastId) reader = this.lastReader!;
+    else {
+      reader = this.readers.get(id);
+      if (reader === undefined) {
+        throw new SchemaNotCachedError(`schema id ${id} is not cached yet: await deserialize() or prepare(${id}) once first`);
+      }
+      this.lastId = id;
+      this.lastReader = reader;
+    }
+    return this.decode(reader, Buffer.isBuffer(bytes) ? bytes : asBuffer(bytes), id);
+  }
+
+  /** Fetches and compiles schema `id` so that `deserializeSync` can read it. */
+  async prepare(schemaId: number): Promise<void> {
+    if (!this.readers.has(schemaId)) await this.load(schemaId);
+  }
+
+  private load(id: number): Promise<R> {
+    let p = this.loading.get(id);
+    if (p === undefined) {
+      p = this.loadUncached(id).then(
+        (reader) => {
+          this.loading.delete(id);
+          this.readers.set(id, reader);
+          return reader;
+        },
+        (e: unknown) => {
+          this.loading.delete(id);
+          throw e;
+        },
+      );
+      this.loading.set(id, p);
+    }
+    return p;
+  }
+
+  private async loadUncached(id: number): Promise<R> {
+    let info: SchemaById;
+    try {
+      info = await this.client.getSchemaById(id);
+    } catch (e) {
+      if (e instanceof RegistryError && (e.errorCode === 40403 || (e.status === 404 && e.errorCode <= 0))) {
+        throw new UnknownSchemaIdError(id, { cause: e });
+      }
+      throw registryFailure(DeserializationError, `cannot fetch writer schema id ${id}`, e);
+    }
+    const type = info.schemaType ?? 'AVRO';
+    if (type !== this.schemaType) {
+      throw new DeserializationError(`schema id ${id} is a ${type} schema; this is the ${this.schemaType} deserializer`);
+    }
+    let refs: ResolvedReference[];
+    try {
+      refs = await this.client.resolveReferences(info.references);
+    } catch (e) {
+      throw registryFailure(DeserializationError, `cannot fetch the references of schema id ${id}`, e);
+    }
+    const writer: SchemaInfo = { schema: info.schema, schemaType: type };
+    if (info.references) writer.references = info.references;
+    try {
+      return await this.compile(id, writer, refs);
+    } catch (e) {
+      throw e instanceof SerdeError ? e : new DeserializationError(`cannot use schema id ${id}: ${describe(e)}`, { cause: e });
+    }
+  }
+}
