@@ -1,9 +1,10 @@
 /**
  * Protobuf codegen: imports resolved from include paths, nested messages, enums, maps (64-bit keys too),
- * oneofs, proto3 optional, well-known types and 64-bit integers without precision loss; compiles under
- * strict settings and round-trips through a real registry, in agreement with the SDK's Protobuf serde.
+ * oneofs, proto3 optional, well-known types, google/type and confluent built-ins, and 64-bit integers
+ * without precision loss; compiles under strict settings and round-trips through a real registry, in
+ * agreement with the SDK's Protobuf serde, which auto-registers the imports.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +17,7 @@ import {
   loadSubject,
   type CodegenOptions,
 } from '@schemata/serdes';
+import { CHAIN_PROTOS, expectChainRegistered } from '../helpers/protobuf-chain.js';
 import { FIXTURES, compile, importModule, removeScratchDirs, scratchDir, startRegistry, type TestRegistry } from './helpers.js';
 
 const PROTO = path.join(FIXTURES, 'proto');
@@ -186,6 +188,28 @@ describe('Protobuf codegen', () => {
     expect(back.notes_by_id).toEqual({ '12345678901234': 'x' });
     expect(back.created_at).toEqual({ seconds: '1', nanos: 0 });
     expect(back.customer_id).toBe('c');
+  });
+
+  it('resolves google/type and confluent imports without files and registers a two-level import chain', async () => {
+    const dir = await scratchDir('proto-chain');
+    for (const [name, text] of Object.entries(CHAIN_PROTOS)) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), text);
+    }
+    const code = generateTypeScript(await loadProtoFiles([path.join(dir, 'chain/top.proto')], [dir], dir, emptyInput()));
+    expect(code).toContain('export interface Money {');
+    const mod = await build('chain', code);
+    const value = { mid: { base: { id: 'b', at: { seconds: 7n, nanos: 0 } }, price: { currencyCode: 'EUR', units: 2n ** 60n, nanos: 1 } }, bases: {} };
+    const bytes: Buffer = await mod.createTopSerializer(client, { topic: 'cg-chain' }).serialize(value);
+    expect(await mod.createTopDeserializer(client).deserialize(bytes)).toEqual(value);
+
+    // Registered by the SDK serializer: imports under their import paths, first, with references; no built-in.
+    await expectChainRegistered(client, 'cg-chain-value', bytes);
+
+    // Top.Note follows a map field: [0, 0] (map entries are not messages for Confluent).
+    const note: Buffer = await mod.createTop_NoteSerializer(client, { subject: 'cg-chain-note' }).serialize({ text: 'n' });
+    expect([...note.subarray(5, 8)]).toEqual([4, 0, 0]);
+    expect(await mod.createTop_NoteDeserializer(client).deserialize(note)).toEqual({ text: 'n' });
   });
 
   it('generates from a registry subject with references and uses the registered schema', async () => {

@@ -1,7 +1,7 @@
 /**
  * Byte compatibility with the two third-party JS clients, through a real registry:
  * - @confluentinc/schemaregistry 1.10.1: Avro, Protobuf (imports, nested message → indexes [0,0], second
- *   message → [1]) and JSON Schema, both directions;
+ *   message → [1], nested messages declared after map fields) and JSON Schema, both directions;
  * - @kafkajs/confluent-schema-registry 4.1.0: Avro and JSON both directions; Protobuf (no message-index
  *   array) through `legacyKafkajsProtobuf`, and our first-message bytes through kafkajs' decoder.
  *
@@ -271,6 +271,61 @@ describe('Protobuf interop with Confluent', () => {
     expect(((await cDe.deserialize('proto-o', ping)) as { $typeName: string; text: string })).toMatchObject({ $typeName: 'acme.shop.Ping', text: 'p' });
     const line = await new ProtobufSerializer(ours, { schema, messageType: 'acme.shop.Order.Line' }).serialize('proto-o', { sku: 'z', quantity: 2 });
     expect(((await cDe.deserialize('proto-o', line)) as object)).toMatchObject({ $typeName: 'acme.shop.Order.Line', sku: 'z', quantity: 2 });
+  });
+});
+
+const CATALOG_PROTO = `syntax = "proto3";
+package acme.maps;
+
+message Catalog {
+  map<string, Item> items = 1;
+  message Item {
+    string sku = 1;
+  }
+  map<int32, string> names = 2;
+  // Declared after two map fields: Confluent's client skips map entries, so this is [0, 1].
+  message Section {
+    string title = 1;
+    map<string, string> tags = 2;
+    message Entry {
+      int32 n = 1;
+    }
+  }
+}
+message Shelf {
+  Catalog.Section section = 1;
+}
+`;
+
+describe('Protobuf message indexes after map fields, with Confluent', () => {
+  it('both sides write the same bytes ([0, 1], [0, 1, 0], [1]) and read each other\'s', async () => {
+    const parsed = protobufFormat.parse(CATALOG_PROTO, [], { validate: false }) as unknown as { toDescriptor(name: string): Uint8Array };
+    const files = createFileRegistry(create(FileDescriptorSetSchema, { file: [fromBinary(FileDescriptorProtoSchema, parsed.toDescriptor('acme/maps/catalog.proto'))] }));
+    const desc = (name: string): DescMessage => files.getMessage(name) ?? expect.unreachable(`no ${name}`);
+    const cases: Array<{ name: string; value: Record<string, unknown>; indexBytes: number[] }> = [
+      { name: 'acme.maps.Catalog.Section', value: { title: 'books' }, indexBytes: [0x04, 0x00, 0x02] },
+      { name: 'acme.maps.Catalog.Section.Entry', value: { n: 42 }, indexBytes: [0x06, 0x00, 0x02, 0x00] },
+      { name: 'acme.maps.Shelf', value: { section: { title: 's' } }, indexBytes: [0x02, 0x02] },
+    ];
+    const cDe = new CProtobufDeserializer(confluent, SerdeType.VALUE, {});
+    const oDe = new ProtobufDeserializer(ours);
+    for (const c of cases) {
+      const cSer = new CProtobufSerializer(confluent, SerdeType.VALUE, { autoRegisterSchemas: true, registry: createMutableRegistry(files) });
+      const cBytes = await cSer.serialize('proto-maps', create(desc(c.name), c.value));
+      const oBytes = await new ProtobufSerializer(ours, { schema: CATALOG_PROTO, messageType: c.name }).serialize('proto-maps', c.value);
+      // The descriptor Confluent registered and our text are one schema (one id), so the bytes are equal.
+      expect(oBytes.readInt32BE(1)).toBe(cBytes.readInt32BE(1));
+      expect([...oBytes.subarray(5, 5 + c.indexBytes.length)], c.name).toEqual(c.indexBytes);
+      expect([...cBytes.subarray(5, 5 + c.indexBytes.length)], c.name).toEqual(c.indexBytes);
+      expect(oBytes.equals(cBytes), c.name).toBe(true);
+
+      const fromOurs = (await cDe.deserialize('proto-maps', oBytes)) as { $typeName: string };
+      expect(fromOurs).toMatchObject({ $typeName: c.name, ...c.value });
+      const fromConfluent = (await oDe.deserialize('proto-maps', cBytes)) as unknown as { $type: { fullName: string } };
+      expect(fromConfluent.$type.fullName).toBe(`.${c.name}`);
+      expect(plain(fromConfluent)).toMatchObject(c.value);
+    }
+    expect(await ours.listVersions('proto-maps-value')).toEqual([1]);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Protobuf serde against a real registry: message-index paths (top-level, second, nested), imports of a
- * registered schema, 64-bit integers, reader schemas, legacy kafkajs bytes and bad bytes.
+ * registered schema, built-in imports, auto-registration of imports, 64-bit integers, reader schemas,
+ * legacy kafkajs bytes and bad bytes.
  */
 import Long from 'long';
 import protobuf from 'protobufjs';
@@ -14,6 +15,7 @@ import {
   WireFormatError,
   frame,
 } from '@schemata/serdes';
+import { CHAIN_PROTOS, expectChainRegistered } from '../helpers/protobuf-chain.js';
 import { startRegistry, type TestRegistry } from './helpers.js';
 
 const MONEY = `syntax = "proto3";
@@ -174,6 +176,73 @@ message Invoice {
     expect(back.issued.nanos).toBe(5);
     expect(back.amount.currencyCode).toBe('EUR');
     expect(back.amount.units.toString()).toBe('12');
+  });
+});
+
+describe('built-in and auto-registered imports', () => {
+  it('resolves google/type/money.proto and confluent/meta.proto without references, and registers neither', async () => {
+    const schema = `syntax = "proto3";
+package builtins.meta;
+import "confluent/meta.proto";
+import "google/type/money.proto";
+message Price {
+  option (confluent.message_meta) = { doc: "a price" };
+  google.type.Money amount = 1 [(confluent.field_meta) = { tags: ["PII"] }];
+  string label = 2;
+}
+`;
+    const bytes = await new ProtobufSerializer(client, { schema }).serialize('prices', { amount: { currencyCode: 'CHF', units: 7, nanos: 5 }, label: 'l' });
+    const registered = await client.getLatestVersion('prices-value');
+    expect(registered.references ?? []).toEqual([]);
+    expect(bytes.readInt32BE(1)).toBe(registered.id);
+    const back = (await new ProtobufDeserializer(client).deserialize('prices', bytes)) as unknown as {
+      amount: { currencyCode: string; units: Long; nanos: number };
+      label: string;
+    };
+    expect(back.amount.currencyCode).toBe('CHF');
+    expect(back.amount.units.toString()).toBe('7');
+    expect(back.amount.nanos).toBe(5);
+    expect(back.label).toBe('l');
+    expect((await client.listSubjects()).filter((x) => x.startsWith('google/') || x.startsWith('confluent/'))).toEqual([]);
+  });
+
+  const [BASE, MID, TOP] = [CHAIN_PROTOS['chain/base.proto'], CHAIN_PROTOS['chain/mid.proto'], CHAIN_PROTOS['chain/top.proto']];
+  const dependencies = [{ name: 'chain/mid.proto', schema: MID, dependencies: [{ name: 'chain/base.proto', schema: BASE }] }];
+
+  it('registers a two-level import chain under the import paths, imports first, with references', async () => {
+    const ser = new ProtobufSerializer(client, { schema: TOP, dependencies });
+    const value = { mid: { base: { id: 'b1', at: { seconds: 5, nanos: 0 } }, price: { currencyCode: 'EUR', units: 3 } }, bases: { k: { id: 'b2' } } };
+    const bytes = await ser.serialize('chain', value);
+
+    await expectChainRegistered(client, 'chain-value', bytes);
+
+    const back = (await new ProtobufDeserializer(client).deserialize('chain', bytes)) as unknown as {
+      mid: { base: { id: string; at: { seconds: Long } }; price: { currencyCode: string } };
+      bases: Record<string, { id: string }>;
+    };
+    expect(back.mid.base.id).toBe('b1');
+    expect(back.mid.base.at.seconds.toString()).toBe('5');
+    expect(back.mid.price.currencyCode).toBe('EUR');
+    expect(back.bases['k']!.id).toBe('b2');
+
+    // A nested message of the same file, on another topic: the imports are not registered again.
+    const note = await new ProtobufSerializer(client, { schema: TOP, dependencies, messageType: 'chain.Top.Note' }).serialize('chain-notes', { text: 'n' });
+    expect([...note.subarray(5, 8)]).toEqual([4, 0, 0]);
+    expect((await client.listVersions('chain/mid.proto')).length).toBe(1);
+
+    // autoRegister: false looks the imports and the schema up instead.
+    const lookup = new ProtobufSerializer(client, { schema: TOP, dependencies, autoRegister: false });
+    expect((await lookup.serialize('chain', value)).equals(bytes)).toBe(true);
+  });
+
+  it('with autoRegister: false, fails clearly when an import is not registered', async () => {
+    const other = [{ name: 'chain2/mid.proto', schema: MID.replace('chain/base.proto', 'chain2/base.proto'), dependencies: [{ name: 'chain2/base.proto', schema: BASE }] }];
+    const ser = new ProtobufSerializer(client, { schema: TOP.replace('chain/mid.proto', 'chain2/mid.proto'), dependencies: other, autoRegister: false });
+    const err = await ser.serialize('chain2', {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SerializationError);
+    // Imports first: the deepest one is looked up first.
+    expect((err as Error).message).toMatch(/cannot find the imported file "chain2\/base.proto" under subject "chain2\/base.proto": HTTP 404/);
+    expect((await client.listSubjects()).filter((x) => x.startsWith('chain2'))).toEqual([]);
   });
 });
 

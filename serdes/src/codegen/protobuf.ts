@@ -19,8 +19,9 @@
  */
 import protobuf from 'protobufjs';
 import type { SchemaReference } from '../formats/format.js';
+import { parseProtobuf, type ProtobufSchema } from '../formats/protobuf/index.js';
 import type { EmbeddedDependency } from './runtime.js';
-import { protobufSchema } from '../serde/protobuf.js';
+import { importSourceReferences } from '../serde/protobuf.js';
 import { CodegenError, cmp, type GeneratedPart } from './avro.js';
 import { access, docComment, propertyKey, qualifiedCandidates, str, type NameTable } from './emit.js';
 import type { ResolvedCodegenOptions } from './options.js';
@@ -48,10 +49,7 @@ export function protoTypeKey(fullName: string): string {
 
 interface Loaded {
   unit: ProtoUnit;
-  root: protobuf.Root;
-  /** Full names (no dot) of the messages and enums the file declares, depth first. */
-  declared: string[];
-  /** Full names of the messages the file declares (these get serializers). */
+  /** Full names (no dot) of the messages the file declares (these get serializers). */
   messages: string[];
 }
 
@@ -64,37 +62,6 @@ function localPath(t: protobuf.ReflectionObject): string[] {
     p = p.parent;
   }
   return parts;
-}
-
-function declaredTypes(schema: string, keepCase: boolean): { declared: string[]; messages: string[] } {
-  const alone = protobuf.parse(schema, new protobuf.Root(), { keepCase, alternateCommentMode: true });
-  const top = alone.package ? alone.root.lookup(alone.package) : alone.root;
-  const declared: string[] = [];
-  const messages: string[] = [];
-  const walk = (ns: protobuf.NamespaceBase): void => {
-    for (const n of ns.nestedArray) {
-      if (n instanceof protobuf.Type) {
-        declared.push(stripDot(n.fullName));
-        messages.push(stripDot(n.fullName));
-        walk(n);
-      } else if (n instanceof protobuf.Enum) {
-        declared.push(stripDot(n.fullName));
-      }
-    }
-  };
-  if (top instanceof protobuf.Namespace || top instanceof protobuf.Root) walk(top as protobuf.NamespaceBase);
-  return { declared, messages };
-}
-
-function toResolved(deps: readonly EmbeddedDependency[]): Parameters<typeof protobufSchema>[1] {
-  return deps.map((d) => ({
-    name: d.name,
-    subject: d.name,
-    version: 0,
-    schemaType: 'PROTOBUF' as const,
-    schema: d.schema,
-    references: toResolved(d.dependencies),
-  }));
 }
 
 export class ProtobufGenerator {
@@ -115,17 +82,16 @@ export class ProtobufGenerator {
   /** Parses the units and registers their type names. */
   load(units: readonly ProtoUnit[]): void {
     for (const unit of units) {
+      let schema: ProtobufSchema;
       let root: protobuf.Root;
-      let declared: { declared: string[]; messages: string[] };
       try {
-        root = protobufSchema({ schema: unit.schema, schemaType: 'PROTOBUF' }, toResolved(unit.dependencies), {
-          keepCase: this.options.keepCase,
-        }).root;
-        declared = declaredTypes(unit.schema, this.options.keepCase);
+        schema = parseProtobuf(unit.schema, importSourceReferences(unit.dependencies), { validate: false });
+        root = schema.protobufRoot({ keepCase: this.options.keepCase });
       } catch (e) {
         throw new CodegenError(`${unit.source}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      this.loaded.push({ unit, root, ...declared });
+      const messages = schema.allMessageTypes().map((m) => m.fullName);
+      this.loaded.push({ unit, messages });
       const visit = (t: protobuf.Type | protobuf.Enum): void => {
         const full = stripDot(t.fullName);
         if (this.types.has(full)) return;
@@ -138,7 +104,7 @@ export class ProtobufGenerator {
           }
         }
       };
-      for (const name of declared.declared) {
+      for (const name of [...messages, ...schema.enumTypes()]) {
         const t = root.lookup(name);
         if (t instanceof protobuf.Type || t instanceof protobuf.Enum) visit(t);
       }

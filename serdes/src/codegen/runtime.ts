@@ -8,10 +8,11 @@
  * generated type name.
  */
 import protobuf from 'protobufjs';
-import type { ResolvedReference, SchemaReference } from '../formats/format.js';
+import type { SchemaReference } from '../formats/format.js';
+import { parseProtobuf } from '../formats/protobuf/index.js';
 import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { AvroDeserializer, AvroSerializer } from '../serde/avro.js';
-import { ProtobufDeserializer, ProtobufSerializer, protobufSchema } from '../serde/protobuf.js';
+import { ProtobufDeserializer, ProtobufSerializer, importSourceReferences, type ProtobufImportSource } from '../serde/protobuf.js';
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import { SerializationError } from '../serde/errors.js';
 import { subjectNameStrategy, type SubjectNameStrategy, type SubjectNameStrategyName } from '../strategy.js';
@@ -58,7 +59,7 @@ export interface BoundDeserializerOptions {
 export interface BoundSerializer<T> {
   /** Serializes `value` in Confluent's wire format, for `topic` (default: the `topic` option, else the subject). */
   serialize(value: T, topic?: string): Promise<Buffer>;
-  /** The SDK serializer underneath (created on first use for Protobuf schemas with imports). */
+  /** The SDK serializer underneath. */
   serializer(): Promise<Serializer<unknown, never>>;
 }
 
@@ -70,10 +71,7 @@ export interface BoundDeserializer<T> {
 }
 
 /** A schema text a Protobuf schema imports, embedded in the generated code (import path = reference name). */
-export interface EmbeddedDependency {
-  /** The import path (Confluent's reference name). */
-  name: string;
-  schema: string;
+export interface EmbeddedDependency extends ProtobufImportSource {
   /** Its own imports. */
   dependencies: readonly EmbeddedDependency[];
 }
@@ -98,12 +96,12 @@ export interface ProtobufBinding<T> {
   schema: string;
   /** Full name (no leading dot) of the message type. */
   messageType: string;
-  /** The texts of everything the file imports (google/protobuf imports excepted), for parsing and registering. */
+  /** The texts of everything the file imports (built-ins excepted), for parsing and registering. */
   dependencies: readonly EmbeddedDependency[];
   /**
    * The registered references of `schema`, when the code was generated from a registry subject. Without
-   * them, each dependency is registered (or looked up) under a subject named by its import path, as
-   * Confluent's serializers do.
+   * them, the serializer registers (or looks up) each dependency under a subject named by its import
+   * path, as Confluent's serializers do (ProtobufSerializer's `dependencies` option).
    */
   references?: readonly SchemaReference[];
   /** protobufjs' `keepCase` the types were generated with. */
@@ -127,10 +125,6 @@ function topicFor(options: BoundSerializerOptions, topic: string | undefined): s
     throw new TypeError('no topic: pass one to serialize(), or give the serializer a `topic` or a `subject` option');
   }
   return t;
-}
-
-function usesRegisteredSchema(options: BoundSerializerOptions): boolean {
-  return options.useLatestVersion === true || options.useSchemaId !== undefined || options.useVersion !== undefined;
 }
 
 function serdeOptions(options: BoundSerializerOptions, recordName: string | undefined) {
@@ -173,98 +167,27 @@ export function bindAvroDeserializer<T>(client: RegistryClient, binding: AvroBin
   };
 }
 
-function embeddedReferences(deps: readonly EmbeddedDependency[]): ResolvedReference[] {
-  return deps.map((d) => ({
-    name: d.name,
-    subject: d.name,
-    version: 0,
-    schemaType: 'PROTOBUF' as const,
-    schema: d.schema,
-    references: embeddedReferences(d.dependencies),
-  }));
-}
-
-/**
- * Registers (or, with `autoRegister: false`, looks up) every dependency under the subject named by its
- * import path, imports first, and returns the references of the top-level schema.
- */
-export async function registerProtobufDependencies(
-  client: RegistryClient,
-  deps: readonly EmbeddedDependency[],
-  options: { autoRegister?: boolean; normalize?: boolean } = {},
-): Promise<SchemaReference[]> {
-  const done = new Map<string, Promise<SchemaReference>>();
-  const one = (dep: EmbeddedDependency): Promise<SchemaReference> => {
-    let p = done.get(dep.name);
-    if (p === undefined) {
-      p = (async () => {
-        const references = await Promise.all(dep.dependencies.map(one));
-        const info: SchemaInfo = { schema: dep.schema, schemaType: 'PROTOBUF' };
-        if (references.length > 0) info.references = references;
-        const normalize = options.normalize ?? false;
-        let version: number | undefined;
-        try {
-          if (options.autoRegister === false) {
-            version = (await client.lookupSchema(dep.name, info, { normalize })).version;
-          } else {
-            const registered = await client.register(dep.name, info, { normalize });
-            version = registered.version ?? (await client.lookupSchema(dep.name, info, { normalize })).version;
-          }
-        } catch (e) {
-          throw new SerializationError(
-            `cannot ${options.autoRegister === false ? 'find' : 'register'} the imported file ${JSON.stringify(dep.name)} under subject ${JSON.stringify(dep.name)}: ${e instanceof Error ? e.message : String(e)}`,
-            { cause: e },
-          );
-        }
-        return { name: dep.name, subject: dep.name, version };
-      })();
-      done.set(dep.name, p);
-    }
-    return p;
-  };
-  return Promise.all(deps.map(one));
-}
-
 /** A serializer for a generated Protobuf message type. */
 export function bindProtobufSerializer<T>(
   client: RegistryClient,
   binding: ProtobufBinding<T>,
   options: BoundSerializerOptions = {},
 ): BoundSerializer<T> {
-  let inner: Promise<ProtobufSerializer<object>> | undefined;
-  const create = (): Promise<ProtobufSerializer<object>> => {
-    inner ??= (async () => {
-      const base = {
-        ...serdeOptions(options, binding.messageType),
-        messageType: binding.messageType,
-        keepCase: binding.keepCase ?? false,
-      };
-      if (usesRegisteredSchema(options) && binding.references === undefined && binding.dependencies.length > 0) {
-        // The registered schema is used; the local one (whose imports may not be registered) is not needed.
-        return new ProtobufSerializer<object>(client, base);
-      }
-      const references = binding.references
-        ? binding.references.map((r) => ({ ...r }))
-        : await registerProtobufDependencies(client, binding.dependencies, {
-            ...(options.autoRegister !== undefined ? { autoRegister: options.autoRegister } : {}),
-            ...(options.normalize !== undefined ? { normalize: options.normalize } : {}),
-          });
-      const schema: SchemaInfo = { schema: binding.schema, schemaType: 'PROTOBUF' };
-      if (references.length > 0) schema.references = references;
-      return new ProtobufSerializer<object>(client, { ...base, schema });
-    })();
-    inner.catch(() => {
-      inner = undefined;
-    });
-    return inner;
-  };
+  const schema: SchemaInfo = { schema: binding.schema, schemaType: 'PROTOBUF' };
+  if (binding.references && binding.references.length > 0) schema.references = binding.references.map((r) => ({ ...r }));
+  const inner = new ProtobufSerializer<object>(client, {
+    ...serdeOptions(options, binding.messageType),
+    schema,
+    dependencies: binding.dependencies,
+    messageType: binding.messageType,
+    keepCase: binding.keepCase ?? false,
+  });
   const toWire = binding.toWire;
   return {
     async serialize(value, topic) {
-      const s = await create();
-      return s.serialize(topicFor(options, topic), (toWire ? toWire(value) : value) as object);
+      return inner.serialize(topicFor(options, topic), (toWire ? toWire(value) : value) as object);
     },
-    serializer: async () => (await create()) as unknown as Serializer<unknown, never>,
+    serializer: async () => inner as unknown as Serializer<unknown, never>,
   };
 }
 
@@ -278,8 +201,8 @@ export function bindProtobufDeserializer<T>(
   const create = (): ProtobufDeserializer<unknown> => {
     if (inner === undefined) {
       const keepCase = binding.keepCase ?? false;
-      const view = protobufSchema({ schema: binding.schema, schemaType: 'PROTOBUF' }, embeddedReferences(binding.dependencies), { keepCase });
-      const readerSchema = view.root.lookupType(binding.messageType);
+      const schema = parseProtobuf(binding.schema, importSourceReferences(binding.dependencies), { validate: false });
+      const readerSchema = schema.protobufRoot({ keepCase }).lookupType(binding.messageType);
       inner = new ProtobufDeserializer<unknown>(client, { readerSchema, keepCase, isKey: options.isKey ?? false });
     }
     return inner;

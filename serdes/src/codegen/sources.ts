@@ -4,10 +4,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import protobuf from 'protobufjs';
 import { AvroSchema } from '../formats/avro/schema.js';
 import type { NamedNode } from '../formats/avro/model.js';
 import { InvalidSchemaError, type ResolvedReference } from '../formats/format.js';
+import { isBuiltinImport, parseProtobuf } from '../formats/protobuf/index.js';
 import type { RegistryClient } from '../client/client.js';
 import type { EmbeddedDependency } from './runtime.js';
 import { CodegenError, type AvroUnit } from './avro.js';
@@ -110,8 +110,6 @@ export async function loadAvroFiles(files: readonly string[], cwd: string, into:
   return into;
 }
 
-const WELL_KNOWN = /^google\/protobuf\//;
-
 async function exists(file: string): Promise<boolean> {
   try {
     return (await stat(file)).isFile();
@@ -120,10 +118,10 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** The imports of a .proto file to look up in the include paths (built-ins excepted). */
 function importsOf(text: string, label: string): string[] {
   try {
-    const parsed = protobuf.parse(text, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
-    return [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])];
+    return parseProtobuf(text, [], { validate: false }).importPaths().filter((i) => !isBuiltinImport(i));
   } catch (e) {
     throw new CodegenError(`${label}: ${message(e)}`);
   }
@@ -131,7 +129,8 @@ function importsOf(text: string, label: string): string[] {
 
 /**
  * Loads .proto files and, recursively, what they import, looking imports up in `includePaths` in order
- * (default: the directory of each file). `google/protobuf/*` imports are built in.
+ * (default: the directory of each file). Built-in imports (`google/protobuf/*`, `google/type/*`,
+ * `confluent/*`) need no file.
  */
 export async function loadProtoFiles(
   files: readonly string[],
@@ -162,9 +161,7 @@ export async function loadProtoFiles(
         }
         const text = await read(found, 'imported file');
         const deps = await Promise.all(
-          importsOf(text, importPath)
-            .filter((i) => !WELL_KNOWN.test(i))
-            .map((i) => loadImport(i, importPath, searchPath, [...chain, importPath])),
+          importsOf(text, importPath).map((i) => loadImport(i, importPath, searchPath, [...chain, importPath])),
         );
         return { name: importPath, schema: text, dependencies: deps };
       })();
@@ -180,9 +177,7 @@ export async function loadProtoFiles(
     const text = await read(abs, 'Protobuf schema');
     const searchPath = includes.length > 0 ? includes : [path.dirname(abs)];
     const dependencies = await Promise.all(
-      importsOf(text, label)
-        .filter((i) => !WELL_KNOWN.test(i))
-        .map((i) => loadImport(i, label, searchPath, [])),
+      importsOf(text, label).map((i) => loadImport(i, label, searchPath, [])),
     );
     into.protoUnits.push({ source: label, schema: text, dependencies });
     into.sources.push(label);

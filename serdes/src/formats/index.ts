@@ -7,7 +7,7 @@ export * from './format.js';
 export { avroFormat, jsonSchemaFormat, protobufFormat };
 export { AvroSchema } from './avro/index.js';
 export { JsonSchema } from './jsonschema/index.js';
-export { ProtobufSchema } from './protobuf/index.js';
+export { ProtobufSchema, parseProtobuf, type ProtobufDependency, type ProtobufMessageType, type ProtobufRootOptions } from './protobuf/index.js';
 
 const FORMATS: Readonly<Record<SchemaType, SchemaFormat>> = {
   AVRO: avroFormat,

@@ -12,10 +12,8 @@ export {
 export {
   ProtobufSerializer,
   ProtobufDeserializer,
-  protobufSchema,
-  protobufSchemaLocal,
   type ProtobufSchemaInput,
-  type ProtobufSchemaView,
+  type ProtobufImportSource,
   type ProtobufParseOptions,
   type ProtobufSerializerOptions,
   type ProtobufDeserializerOptions,

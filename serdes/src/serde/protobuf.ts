@@ -1,6 +1,12 @@
 /**
  * Protobuf serializer and deserializer (protobufjs), in Confluent's wire format: magic byte, schema id,
- * message-index array (the path of the message type in the .proto file), payload.
+ * message-index array (the path of the message type in the .proto file), payload. Schemas are parsed by
+ * the Protobuf format module; its ProtobufSchema gives the protobufjs Root and the message indexes
+ * (Confluent's rules: map entries are not messages).
+ *
+ * Imports: built-ins (google/protobuf, google/type, confluent) need nothing. Others come as registered
+ * `references` of the schema, or as texts (`dependencies`), which the serializer registers under their
+ * import paths before the schema itself, as Confluent's serializers do.
  *
  * Values: protobufjs messages, or plain objects with the same shape (checked with `Type.verify` before
  * encoding, so a wrong value is an error rather than silently written as zero). Field names are
@@ -22,8 +28,8 @@
  * (that would be field number 0), so mixed topics of kafkajs and first-message Confluent bytes still read.
  */
 import protobuf from 'protobufjs';
-import type { ResolvedReference } from '../formats/format.js';
-import { formatFor } from '../formats/index.js';
+import type { ResolvedReference, SchemaReference } from '../formats/format.js';
+import { parseProtobuf, type ProtobufSchema } from '../formats/protobuf/index.js';
 import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { HEADER_SIZE, readMessageIndexes } from '../wire.js';
 import { readString, type NodeBuffer } from './avsc-internal.js';
@@ -46,15 +52,29 @@ export interface ProtobufParseOptions {
   keepCase?: boolean;
 }
 
-/** A parsed .proto file with its references: the protobufjs Root and Confluent's message-index paths. */
-export interface ProtobufSchemaView {
-  readonly root: protobuf.Root;
-  /** The file's message types in declaration order, depth first, with their index paths. */
-  readonly messages: ReadonlyArray<{ readonly fullName: string; readonly indexes: readonly number[]; readonly type: protobuf.Type }>;
-  /** The type at a message-index path, if there is one. */
-  typeAt(indexes: readonly number[]): protobuf.Type | undefined;
-  /** The index path of a message of this file (full name without the leading dot). */
-  indexesOf(fullName: string): number[] | undefined;
+/**
+ * The text of a file a Protobuf schema imports, with its own imports: what a serializer needs to parse
+ * the schema and auto-register its imports without a registry holding them yet.
+ */
+export interface ProtobufImportSource {
+  /** The import path, as in `import "acme/money.proto";` (Confluent's reference name and auto-registration subject). */
+  name: string;
+  /** Its .proto text (or base64 FileDescriptorProto). */
+  schema: string;
+  /** The files it imports in turn (built-ins need not be given). */
+  dependencies?: readonly ProtobufImportSource[];
+}
+
+/** Import sources as the references a schema is parsed with (subject: the import path; version unknown, 0). */
+export function importSourceReferences(sources: readonly ProtobufImportSource[]): ResolvedReference[] {
+  return sources.map((d) => ({
+    name: d.name,
+    subject: d.name,
+    version: 0,
+    schemaType: 'PROTOBUF' as const,
+    schema: d.schema,
+    references: importSourceReferences(d.dependencies ?? []),
+  }));
 }
 
 function protoSchemaInfo(input: ProtobufSchemaInput): SchemaInfo {
@@ -66,164 +86,85 @@ function protoSchemaInfo(input: ProtobufSchemaInput): SchemaInfo {
   throw new TypeError('a Protobuf schema must be .proto text or { schema, references }');
 }
 
-function flatten(refs: readonly ResolvedReference[], out: ResolvedReference[] = [], seen = new Set<string>()): ResolvedReference[] {
-  for (const r of refs) {
-    const key = `${r.subject}\0${r.version}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    flatten(r.references, out, seen);
-    out.push(r);
-  }
-  return out;
-}
-
 function stripDot(name: string): string {
   return name.startsWith('.') ? name.slice(1) : name;
 }
 
-/** Message types nested in a namespace or type, in declaration order (protobufjs keeps insertion order). */
-function childTypes(ns: protobuf.NamespaceBase): protobuf.Type[] {
-  return ns.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type);
+/** Parses with the Protobuf format module (imports from the references or built in: google/protobuf, google/type, confluent). */
+function parse(info: SchemaInfo, references: readonly ResolvedReference[]): ProtobufSchema {
+  return parseProtobuf(info.schema, references, { validate: false });
+}
+
+/** `name (indexes)` of every message of a schema, for error messages. */
+function declaredMessages(schema: ProtobufSchema, withIndexes: boolean): string {
+  return schema.allMessageTypes().map((m) => (withIndexes ? `${m.fullName} [${m.indexes.join(', ')}]` : m.fullName)).join(', ') || 'none';
+}
+
+/** The full name of `messageType` (default: the first message) if the schema declares it. */
+function pickMessage(schema: ProtobufSchema, messageType: string | undefined, what: string): string {
+  if (messageType === undefined) {
+    const first = schema.messageTypes()[0];
+    if (first === undefined) throw new Error(`${what} declares no message type`);
+    return first;
+  }
+  const name = stripDot(messageType);
+  if (schema.allMessageTypes().some((m) => m.fullName === name)) return name;
+  throw new Error(`${what} has no message ${name} (it declares ${declaredMessages(schema, false)})`);
 }
 
 /**
- * Builds the view with protobufjs alone: references parsed into one Root first, well-known
- * `google/protobuf/*` imports added from protobufjs' bundled definitions, then the file itself. The index
- * paths come from parsing the file alone (so the references' messages do not count). Map fields add no
- * nested message in protobufjs, which matches Confluent's index paths (map entries are not counted).
- * Used only when the Protobuf format module cannot load the schema.
+ * Registers (or, with `autoRegister: false`, looks up) every file the schema imports under the subject
+ * named by its import path, as Confluent's serializers do: imports before importers, each with the
+ * references to its own imports. Built-ins are never registered. Answers the references of the schema.
  */
-export function protobufSchemaLocal(info: SchemaInfo, references: readonly ResolvedReference[], options: ProtobufParseOptions = {}): ProtobufSchemaView {
-  const parseOptions = { keepCase: options.keepCase ?? false, alternateCommentMode: true };
-  const root = new protobuf.Root();
-  const added = new Set<string>();
-  const addImports = (imports: readonly string[] | undefined): void => {
-    for (const imp of imports ?? []) {
-      if (added.has(imp) || !imp.startsWith('google/protobuf/')) continue;
-      const json = protobuf.common.get(imp);
-      if (json?.nested) {
-        added.add(imp);
-        root.addJSON(json.nested as Record<string, protobuf.AnyNestedObject>);
-      }
+async function registerImports(client: RegistryClient, schema: ProtobufSchema, options: { autoRegister: boolean; normalize: boolean }): Promise<SchemaReference[]> {
+  const registered = new Map<string, SchemaReference>();
+  const referencesOf = (s: ProtobufSchema): SchemaReference[] => s.importPaths().flatMap((p) => registered.get(p) ?? []);
+  for (const dep of schema.dependencies()) {
+    if (dep.builtin) continue;
+    const subject = dep.importPath;
+    const info: SchemaInfo = { schema: dep.schema.source, schemaType: 'PROTOBUF' };
+    const references = referencesOf(dep.schema);
+    if (references.length > 0) info.references = references;
+    const normalize = options.normalize;
+    let version: number;
+    try {
+      const registeredVersion = options.autoRegister ? (await client.register(subject, info, { normalize })).version : undefined;
+      version = registeredVersion ?? (await client.lookupSchema(subject, info, { normalize })).version;
+    } catch (e) {
+      throw registryFailure(
+        SerializationError,
+        `cannot ${options.autoRegister ? 'register' : 'find'} the imported file ${JSON.stringify(subject)} under subject ${JSON.stringify(subject)}`,
+        e,
+      );
     }
-  };
-  for (const ref of flatten(references)) {
-    const parsed = protobuf.parse(ref.schema, root, parseOptions);
-    addImports(parsed.imports);
+    registered.set(subject, { name: subject, subject, version });
   }
-  const main = protobuf.parse(info.schema, root, parseOptions);
-  addImports(main.imports);
-  root.resolveAll();
-
-  const alone = protobuf.parse(info.schema, new protobuf.Root(), parseOptions);
-  const top = alone.package ? alone.root.lookup(alone.package) : alone.root;
-  const messages: Array<{ fullName: string; indexes: number[]; type: protobuf.Type }> = [];
-  const walk = (ns: protobuf.NamespaceBase, path: number[]): void => {
-    childTypes(ns).forEach((t, i) => {
-      const indexes = [...path, i];
-      const fullName = stripDot(t.fullName);
-      messages.push({ fullName, indexes, type: root.lookupType(fullName) });
-      walk(t, indexes);
-    });
-  };
-  if (top instanceof protobuf.Namespace) walk(top, []);
-  return viewOf(root, messages);
-}
-
-function viewOf(root: protobuf.Root, messages: Array<{ fullName: string; indexes: number[]; type: protobuf.Type }>): ProtobufSchemaView {
-  const byPath = new Map(messages.map((m) => [m.indexes.join('.'), m.type]));
-  const byName = new Map(messages.map((m) => [m.fullName, m.indexes]));
-  return {
-    root,
-    messages,
-    typeAt: (indexes) => byPath.get(indexes.join('.')),
-    indexesOf: (name) => {
-      const i = byName.get(stripDot(name));
-      return i ? [...i] : undefined;
-    },
-  };
-}
-
-/** What the SDK reads from the Protobuf format module's ProtobufSchema. */
-interface FormatProtobufSchema {
-  /** The protobufjs Root with the .proto field names (keepCase). */
-  readonly root?: protobuf.Root;
-  /** The file printed with fully-qualified type names (what a protobufjs Root can be built from). */
-  readonly qualifiedText?: string;
-  allDependencies?(): Map<string, FormatProtobufSchema>;
-  readonly file?: { messages: FormatMessageDef[] };
-}
-interface FormatMessageDef {
-  fullName: string;
-  messages: FormatMessageDef[];
-}
-
-/**
- * The view of a Protobuf schema. The Protobuf format module parses the text (or base64 descriptor) and
- * resolves imports, built-ins included (google/protobuf, google/type, confluent); its message tree gives
- * Confluent's index paths. The protobufjs Root is the module's own with `keepCase`, else one built here
- * from the module's fully-qualified texts with protobufjs' camelCase names. If the module cannot load the
- * schema, protobufjs alone is used (protobufSchemaLocal).
- */
-export function protobufSchema(info: SchemaInfo, references: readonly ResolvedReference[], options: ProtobufParseOptions = {}): ProtobufSchemaView {
-  let formatError: unknown;
-  try {
-    const parsed = formatFor('PROTOBUF')!.parse(info.schema, references, { validate: false }) as unknown as FormatProtobufSchema;
-    if (typeof parsed.qualifiedText === 'string' && typeof parsed.allDependencies === 'function' && parsed.file) {
-      let root: protobuf.Root;
-      if (options.keepCase && parsed.root) {
-        root = parsed.root;
-      } else {
-        root = new protobuf.Root();
-        const parseOptions = { keepCase: options.keepCase ?? false };
-        for (const dep of parsed.allDependencies().values()) protobuf.parse(dep.qualifiedText!, root, parseOptions);
-        protobuf.parse(parsed.qualifiedText, root, parseOptions);
-        root.resolveAll();
-      }
-      const messages: Array<{ fullName: string; indexes: number[]; type: protobuf.Type }> = [];
-      const walk = (list: readonly FormatMessageDef[], path: number[]): void => {
-        list.forEach((m, i) => {
-          const indexes = [...path, i];
-          messages.push({ fullName: m.fullName, indexes, type: root.lookupType(m.fullName) });
-          walk(m.messages, indexes);
-        });
-      };
-      walk(parsed.file.messages, []);
-      return viewOf(root, messages);
-    }
-  } catch (e) {
-    formatError = e;
-  }
-  try {
-    return protobufSchemaLocal(info, references, options);
-  } catch (e) {
-    throw formatError ?? e;
-  }
+  return referencesOf(schema);
 }
 
 export interface ProtobufCompiled extends Compiled {
-  readonly view: ProtobufSchemaView;
+  readonly schema: ProtobufSchema;
   readonly type: protobuf.Type;
   readonly indexes: readonly number[];
   /** 0x00 + 4 id bytes are written per message; this is the index array as varints to append. */
   readonly indexVarints: readonly number[];
 }
 
-function pickType(view: ProtobufSchemaView, messageType: string | undefined, what: string): protobuf.Type {
-  if (messageType === undefined) {
-    const first = view.messages[0];
-    if (!first) throw new Error(`${what} declares no message type`);
-    return first.type;
-  }
-  const name = stripDot(messageType);
-  const found = view.messages.find((m) => m.fullName === name);
-  if (found) return found.type;
-  throw new Error(`${what} has no message ${name} (it declares ${view.messages.map((m) => m.fullName).join(', ') || 'none'})`);
-}
-
 export interface ProtobufSerializerOptions extends SerializerOptions, ProtobufParseOptions {
-  /** The .proto text (with `references` for its imports). Optional with useLatestVersion/useSchemaId/useVersion. */
+  /**
+   * The .proto text, with `references` for imports registered already, or `dependencies` for imports to
+   * register. Optional with useLatestVersion/useSchemaId/useVersion.
+   */
   schema?: ProtobufSchemaInput;
+  /**
+   * The texts of the files `schema` imports (built-ins `google/protobuf/*`, `google/type/*`, `confluent/*`
+   * excepted), when `schema` has no `references`. Before registering (or, with `autoRegister: false`,
+   * looking up) `schema`, each is registered (looked up) under the subject named by its import path,
+   * imports first, with the references to its own imports, and `schema` gets the references to them, as
+   * Confluent's serializers do.
+   */
+  dependencies?: readonly ProtobufImportSource[];
   /** Full name of the message type to write (e.g. `acme.Order.Line`); default: the file's first message. */
   messageType?: string;
   /** Check values with `Type.verify` before encoding (default true). */
@@ -263,22 +204,46 @@ function byteSwap(id: number): number {
 
 export class ProtobufSerializer<T extends object = Record<string, unknown>> extends Serializer<T, ProtobufCompiled> {
   private readonly messageType: string | undefined;
-  private readonly parseOptions: ProtobufParseOptions;
+  private readonly keepCase: boolean;
   private readonly verify: boolean;
+  private readonly dependencies: readonly ProtobufImportSource[];
+  private importReferences: Promise<SchemaReference[]> | undefined;
 
   constructor(client: RegistryClient, options: ProtobufSerializerOptions) {
     super(client, 'PROTOBUF', options.schema === undefined ? undefined : protoSchemaInfo(options.schema), options);
     this.messageType = options.messageType;
-    this.parseOptions = { keepCase: options.keepCase ?? false };
+    this.keepCase = options.keepCase ?? false;
     this.verify = options.verify ?? true;
+    this.dependencies = options.dependencies ?? [];
+  }
+
+  /** Whether the caller's imports come as texts (to register) rather than as registered references. */
+  private get embedsImports(): boolean {
+    return this.dependencies.length > 0 && !this.schemaInfo?.references?.length;
+  }
+
+  protected override localReferences(info: SchemaInfo): Promise<ResolvedReference[]> {
+    return this.embedsImports ? Promise.resolve(importSourceReferences(this.dependencies)) : super.localReferences(info);
+  }
+
+  /** The auto-register (or lookup) path: the imports given as texts are registered first. */
+  protected override async schemaToRegister(info: SchemaInfo, local: ProtobufCompiled, options: { autoRegister: boolean; normalize: boolean }): Promise<SchemaInfo> {
+    if (!this.embedsImports) return info;
+    this.importReferences ??= registerImports(this.client, local.schema, options);
+    this.importReferences.catch(() => {
+      this.importReferences = undefined;
+    });
+    const references = await this.importReferences;
+    return references.length > 0 ? { ...info, references } : info;
   }
 
   protected compile(info: SchemaInfo, references: ResolvedReference[], fromRegistry: boolean): ProtobufCompiled {
-    const view = protobufSchema(info, references, this.parseOptions);
-    const type = pickType(view, this.messageType, fromRegistry ? 'the registered schema' : 'the schema');
-    const indexes = view.indexesOf(type.fullName)!;
+    const schema = parse(info, references);
+    const name = pickMessage(schema, this.messageType, fromRegistry ? 'the registered schema' : 'the schema');
+    const type = schema.protobufRoot({ keepCase: this.keepCase }).lookupType(name);
+    const indexes = schema.messageIndexes(name);
     const indexVarints = indexes.length === 1 && indexes[0] === 0 ? [0] : [indexes.length, ...indexes];
-    return { view, type, indexes, indexVarints, recordName: stripDot(type.fullName) };
+    return { schema, type, indexes, indexVarints, recordName: name };
   }
 
   protected encode(entry: TopicWriter<ProtobufCompiled>, value: T): Buffer {
@@ -323,7 +288,7 @@ export interface ProtobufDeserializerOptions extends DeserializerOptions, Protob
 
 interface ProtobufReader {
   readonly id: number;
-  readonly view: ProtobufSchemaView;
+  readonly schema: ProtobufSchema;
   /** The type for `[0]` and for legacy bytes. */
   readonly first: protobuf.Type | undefined;
   readonly byPath: Map<string, protobuf.Type>;
@@ -348,15 +313,16 @@ class StrictReader extends protobuf.BufferReader {
 export class ProtobufDeserializer<T = protobuf.Message> extends Deserializer<T, ProtobufReader> {
   private readonly options: ProtobufDeserializerOptions;
   private readonly reusedReader = new StrictReader(Buffer.alloc(0));
-  private readerView: Promise<ProtobufSchemaView | protobuf.Type> | undefined;
+  private readerTypes: Promise<protobuf.Root | protobuf.Type> | undefined;
 
   constructor(client: RegistryClient, options: ProtobufDeserializerOptions = {}) {
     super(client, 'PROTOBUF', options);
     this.options = options;
   }
 
-  private readerSchema(): Promise<ProtobufSchemaView | protobuf.Type> {
-    this.readerView ??= (async () => {
+  /** The reader schema's protobufjs Root (or the reader Type given). */
+  private readerSchema(): Promise<protobuf.Root | protobuf.Type> {
+    this.readerTypes ??= (async () => {
       const input = this.options.readerSchema!;
       if (input instanceof protobuf.Type) return input;
       const info = protoSchemaInfo(input);
@@ -367,45 +333,35 @@ export class ProtobufDeserializer<T = protobuf.Message> extends Deserializer<T, 
         throw registryFailure(DeserializationError, 'cannot fetch the references of the reader schema', e);
       }
       try {
-        return protobufSchema(info, refs, { keepCase: this.options.keepCase ?? false });
+        return parse(info, refs).protobufRoot({ keepCase: this.options.keepCase ?? false });
       } catch (e) {
         throw new DeserializationError(`invalid reader schema: ${describe(e)}`, { cause: e });
       }
     })();
-    this.readerView.catch(() => {
-      this.readerView = undefined;
+    this.readerTypes.catch(() => {
+      this.readerTypes = undefined;
     });
-    return this.readerView;
+    return this.readerTypes;
   }
 
   protected async compile(id: number, writer: SchemaInfo, references: ResolvedReference[]): Promise<ProtobufReader> {
-    const view = protobufSchema(writer, references, { keepCase: this.options.keepCase ?? false });
+    const schema = parse(writer, references);
+    const root = schema.protobufRoot({ keepCase: this.options.keepCase ?? false });
     const reader = this.options.readerSchema === undefined ? undefined : await this.readerSchema();
-    const map = (t: protobuf.Type): protobuf.Type => {
-      if (reader === undefined) return t;
+    /** The type that decodes the writer's message `name`: the writer's own, or the reader schema's. */
+    const typeFor = (name: string): protobuf.Type => {
+      if (reader === undefined) return root.lookupType(name);
       if (reader instanceof protobuf.Type) return reader;
-      const name = this.options.readerMessageType ?? stripDot(t.fullName);
-      const found = reader.messages.find((m) => m.fullName === stripDot(name));
-      if (found) return found.type;
+      const readerName = stripDot(this.options.readerMessageType ?? name);
       try {
-        return reader.root.lookupType(stripDot(name));
+        return reader.lookupType(readerName);
       } catch {
-        throw new DeserializationError(`the reader schema has no message ${stripDot(name)} to read schema id ${id} with`);
+        throw new DeserializationError(`the reader schema has no message ${readerName} to read schema id ${id} with`);
       }
     };
-    const byPath = new Map<string, protobuf.Type>();
-    for (const m of view.messages) {
-      // Reader types are looked up lazily per path below; only the writer's own ones are known up front.
-      if (reader === undefined) byPath.set(m.indexes.join('.'), m.type);
-    }
-    let first: protobuf.Type | undefined;
-    if (this.options.legacyKafkajsProtobuf) {
-      first = map(pickType(view, this.options.messageType, `schema id ${id}`));
-    } else if (view.messages[0]) {
-      first = map(view.messages[0].type);
-    }
-    if (reader !== undefined) for (const m of view.messages) byPath.set(m.indexes.join('.'), map(m.type));
-    return { id, view, first, byPath };
+    const byPath = new Map(schema.allMessageTypes().map((m) => [m.indexes.join('.'), typeFor(m.fullName)]));
+    const firstName = this.options.legacyKafkajsProtobuf ? pickMessage(schema, this.options.messageType, `schema id ${id}`) : schema.messageTypes()[0];
+    return { id, schema, first: firstName === undefined ? undefined : typeFor(firstName), byPath };
   }
 
   protected decode(reader: ProtobufReader, bytes: Buffer, schemaId: number): T {
@@ -424,9 +380,7 @@ export class ProtobufDeserializer<T = protobuf.Message> extends Deserializer<T, 
       type = reader.byPath.get(read.indexes.join('.'));
       if (type === undefined) {
         throw new WireFormatError(
-          `Protobuf message indexes [${read.indexes.join(', ')}] do not name a message of writer schema id ${schemaId} (it declares ${
-            reader.view.messages.map((m) => `${m.fullName} [${m.indexes.join(', ')}]`).join(', ') || 'none'
-          })`,
+          `Protobuf message indexes [${read.indexes.join(', ')}] do not name a message of writer schema id ${schemaId} (it declares ${declaredMessages(reader.schema, true)})`,
           'message-indexes',
         );
       }

@@ -111,6 +111,20 @@ export abstract class Serializer<T, W extends Compiled> {
   /** Encodes `value` with the topic's writer: header, [message indexes], payload. */
   protected abstract encode(entry: TopicWriter<W>, value: T): Buffer;
 
+  /** The references of the caller's schema with their texts, to compile it. Default: fetched from the registry. */
+  protected localReferences(info: SchemaInfo): Promise<ResolvedReference[]> {
+    return this.client.resolveReferences(info.references);
+  }
+
+  /**
+   * The caller's schema as it is registered (or looked up, `autoRegister: false`) under the subject.
+   * Default: as given. The Protobuf serializer registers the files it imports first and adds the
+   * references to them.
+   */
+  protected async schemaToRegister(info: SchemaInfo, _local: W, _options: { autoRegister: boolean; normalize: boolean }): Promise<SchemaInfo> {
+    return info;
+  }
+
   /**
    * Serializes `value` for `topic`, resolving the subject and schema id on first use. An expired
    * `useLatestVersion` entry keeps being used while a refresh runs in the background, so a registry that
@@ -167,7 +181,7 @@ export abstract class Serializer<T, W extends Compiled> {
       const info = this.schemaInfo!;
       let refs: ResolvedReference[];
       try {
-        refs = await this.client.resolveReferences(info.references);
+        refs = await this.localReferences(info);
       } catch (e) {
         throw registryFailure(SerializationError, 'cannot fetch the references of the schema', e);
       }
@@ -243,10 +257,11 @@ export abstract class Serializer<T, W extends Compiled> {
       return { subject, schemaId: version.id, writer, expires: latest && ttl > 0 ? Date.now() + ttl : Infinity };
     }
 
-    const info = this.schemaInfo!;
     const normalize = o.normalize ?? false;
+    const autoRegister = o.autoRegister !== false;
+    const info = await step('cannot prepare the schema for registration', () => this.schemaToRegister(this.schemaInfo!, local!, { autoRegister, normalize }));
     const id =
-      o.autoRegister === false
+      !autoRegister
         ? (await step(`schema is not registered under subject ${JSON.stringify(subject)} (autoRegister is off)`, () =>
             this.client.lookupSchema(subject, info, { normalize }),
           )).id

@@ -58,6 +58,76 @@ describe('ProtobufSchema for the client SDK', () => {
     expect(schema.root.lookupType('google.protobuf.Timestamp').fieldsArray.map((f) => f.name)).toEqual(['seconds', 'nanos']);
   });
 
+  it('gives the message tree with Confluent message indexes, map entries skipped, for text and descriptor alike', () => {
+    const text = `syntax = "proto3";
+package t;
+enum Top { A = 0; }
+message Outer {
+  map<string, Inner> items = 1;
+  message Inner { enum Kind { K = 0; } }
+  map<int32, string> names = 2;
+  message After { message Deep {} }
+}
+message Second {}
+`;
+    for (const s of [parseProtobuf(text), parseProtobuf(parseProtobuf(text).toDescriptorBase64())]) {
+      const tree = s.messageTree();
+      expect(tree.map((m) => [m.name, m.fullName, m.indexes])).toEqual([
+        ['Outer', 't.Outer', [0]],
+        ['Second', 't.Second', [1]],
+      ]);
+      expect(tree[0]!.nested.map((m) => [m.fullName, m.indexes])).toEqual([
+        ['t.Outer.Inner', [0, 0]],
+        ['t.Outer.After', [0, 1]],
+      ]);
+      expect(s.allMessageTypes().map((m) => `${m.fullName} ${m.indexes.join('.')}`)).toEqual([
+        't.Outer 0',
+        't.Outer.Inner 0.0',
+        't.Outer.After 0.1',
+        't.Outer.After.Deep 0.1.0',
+        't.Second 1',
+      ]);
+      for (const m of s.allMessageTypes()) {
+        expect(s.messageIndexes(m.fullName)).toEqual(m.indexes);
+        expect(s.messageNameAt(m.indexes)).toBe(m.fullName);
+      }
+      expect(s.enumTypes()).toEqual(['t.Top', 't.Outer.Inner.Kind']);
+    }
+  });
+
+  it('builds protobufjs Roots with camelCase (default) or .proto field names, 64-bit integers as Long', () => {
+    const s = parseProtobuf('syntax = "proto3"; package r; message M { int64 big_number = 1; string the_name = 2; }');
+    const camel = s.protobufRoot().lookupType('r.M');
+    expect(camel.fieldsArray.map((f) => f.name)).toEqual(['bigNumber', 'theName']);
+    expect(s.protobufRoot({ keepCase: true }).lookupType('r.M').fieldsArray.map((f) => f.name)).toEqual(['big_number', 'the_name']);
+    expect(s.protobufRoot()).toBe(s.protobufRoot({ keepCase: false }));
+    expect(s.root).toBe(s.protobufRoot({ keepCase: true }));
+    const back = camel.decode(camel.encode({ bigNumber: '9007199254740993', theName: 'x' }).finish()) as unknown as { bigNumber: { toString(): string; low: number } };
+    expect(back.bigNumber.toString()).toBe('9007199254740993');
+    expect(typeof back.bigNumber.low).toBe('number');
+  });
+
+  it('lists its dependencies in dependency order with their sources, built-ins flagged', () => {
+    const base = 'syntax = "proto3"; package c; import "google/protobuf/timestamp.proto"; message Base { google.protobuf.Timestamp at = 1; }';
+    const mid = 'syntax = "proto3"; package c; import "c/base.proto"; import "google/type/money.proto"; message Mid { Base b = 1; google.type.Money m = 2; }';
+    const top = 'syntax = "proto3"; package c; import "c/mid.proto"; import "confluent/meta.proto"; message Top { Mid mid = 1 [(confluent.field_meta) = { doc: "d" }]; }';
+    const s = parseProtobuf(top, [ref('c/mid.proto', mid, 1, [ref('c/base.proto', base)])]);
+    expect(s.importPaths()).toEqual(['c/mid.proto', 'confluent/meta.proto']);
+    const deps = s.dependencies();
+    expect(deps.filter((d) => !d.builtin).map((d) => [d.importPath, d.schema.source])).toEqual([
+      ['c/base.proto', base],
+      ['c/mid.proto', mid],
+    ]);
+    expect(deps.filter((d) => d.builtin).map((d) => d.importPath)).toEqual(
+      expect.arrayContaining(['google/protobuf/timestamp.proto', 'google/type/money.proto', 'confluent/meta.proto', 'google/protobuf/descriptor.proto']),
+    );
+    const index = (p: string) => deps.findIndex((d) => d.importPath === p);
+    expect(index('google/protobuf/timestamp.proto')).toBeLessThan(index('c/base.proto'));
+    expect(index('c/base.proto')).toBeLessThan(index('c/mid.proto'));
+    expect(s.source).toBe(top);
+    expect(parseProtobuf('syntax = "proto3"; import "not/there.proto";', [], { validate: false }).importPaths()).toEqual(['not/there.proto']);
+  });
+
   it('returns the descriptor as bytes and base64', () => {
     const bytes = schema.toDescriptor();
     expect(bytes).toBeInstanceOf(Uint8Array);

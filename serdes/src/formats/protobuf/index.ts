@@ -18,11 +18,19 @@ import {
   type SchemaFormat,
 } from '../format.js';
 import { COMPATIBLE_CHANGES, diffSchemas, protobufBackwardIssues, type Difference } from './compatibility.js';
-import { ProtobufSchema, builtinSchema, loadSchema, DEFAULT_FILE_NAME } from './schema.js';
+import {
+  ProtobufSchema,
+  builtinSchema,
+  loadSchema,
+  DEFAULT_FILE_NAME,
+  type ProtobufDependency,
+  type ProtobufMessageType,
+  type ProtobufRootOptions,
+} from './schema.js';
 import { BUILTIN_PROTOS, isBuiltinImport } from './wellknown.js';
 
 export { ProtobufSchema, builtinSchema, DEFAULT_FILE_NAME, COMPATIBLE_CHANGES, diffSchemas, BUILTIN_PROTOS, isBuiltinImport };
-export type { Difference };
+export type { Difference, ProtobufDependency, ProtobufMessageType, ProtobufRootOptions };
 export type { FileDef, MessageDef, FieldDef, EnumDef, ServiceDef } from './model.js';
 
 /** Parses a Protobuf schema (text or base64 descriptor) into a ProtobufSchema. */

@@ -2,7 +2,17 @@
  * `ProtobufSchema`: a parsed, linked and validated .proto file with its imports, and everything the
  * registry and the client SDK need from it (canonical text, descriptor, protobufjs Root, message
  * indexes).
+ *
+ * The client SDK (serializers, deserializers, codegen) uses only this public API:
+ * - `protobufRoot({ keepCase })`: a resolved protobufjs Root of the file and its imports for encoding and
+ *   decoding (protobufjs' camelCase field names unless `keepCase`; 64-bit integers as `Long`);
+ * - `messageTree()` / `allMessageTypes()` / `enumTypes()`: the types the file declares, each message with
+ *   its Confluent message-index path;
+ * - `messageIndexes(fullName)` / `messageNameAt(indexes)`: Confluent's message indexes (the one place they
+ *   are computed);
+ * - `importPaths()` / `dependencies()` / `source`: what the file imports and the texts to register.
  */
+import Long from 'long';
 import protobuf from 'protobufjs';
 import {
   InvalidSchemaError,
@@ -12,7 +22,7 @@ import {
 } from '../format.js';
 import { decodeDescriptorBase64, encodeDescriptor, looksLikeBase64 } from './descriptor.js';
 import { linkFile } from './link.js';
-import type { FileDef, MessageDef } from './model.js';
+import { allMessages, type FileDef, type MessageDef } from './model.js';
 import { normalizeFile } from './normalize.js';
 import { parseProtoText } from './parse.js';
 import { printFile, type NamePrinter, type PrintSettings } from './print.js';
@@ -28,13 +38,53 @@ export interface LoadOptions {
 
 type PrintMode = 'canonical' | 'normalized';
 
+/** Options of `ProtobufSchema.protobufRoot`. */
+export interface ProtobufRootOptions {
+  /** Keep the .proto field names instead of protobufjs' camelCase ones (default false). */
+  keepCase?: boolean;
+}
+
+/**
+ * A message type a file declares, with its Confluent message-index path: the position of each enclosing
+ * message among its siblings, top-level first. Map entries are never message types here (Confluent's
+ * clients skip them); proto2 group bodies are, as in descriptors. Enums never count.
+ */
+export interface ProtobufMessageType {
+  /** The simple name (`Line`). */
+  readonly name: string;
+  /** The full name without leading dot (`acme.Order.Line`), as `Root.lookupType` takes it. */
+  readonly fullName: string;
+  /** Confluent's message indexes: `[1]` for the second top-level message, `[0, 0]` for the first nested one of the first. */
+  readonly indexes: readonly number[];
+  /** The message types nested in this one, in declaration order. */
+  readonly nested: readonly ProtobufMessageType[];
+}
+
+/** A file a schema imports, directly or through another import (see `ProtobufSchema.dependencies`). */
+export interface ProtobufDependency {
+  /** The import path, which is also Confluent's reference name (and the subject its serializers register the file under). */
+  readonly importPath: string;
+  readonly schema: ProtobufSchema;
+  /**
+   * A built-in (`google/protobuf/*`, `google/type/*`, `confluent/*`): every registry and client knows it,
+   * so it is never a schema reference and never registered.
+   */
+  readonly builtin: boolean;
+}
+
+// 64-bit integers decode as Long when protobufjs finds the `long` package; make sure it does (bundlers).
+if (!protobuf.util.Long) {
+  protobuf.util.Long = Long;
+  protobuf.configure();
+}
+
 export class ProtobufSchema implements ParsedSchema {
   readonly schemaType = 'PROTOBUF' as const;
   readonly references: readonly SchemaReference[];
   private _canonical?: string;
   private _fqnText?: string;
-  private _root?: protobuf.Root | null;
-  private _rootError?: unknown;
+  private readonly _roots = new Map<boolean, { root: protobuf.Root } | { error: unknown }>();
+  private _tree?: { top: readonly ProtobufMessageType[]; all: readonly ProtobufMessageType[]; byName: ReadonlyMap<string, ProtobufMessageType> };
 
   /** @internal Use `parseProtobuf` / `protobufFormat.parse`. */
   constructor(
@@ -49,6 +99,8 @@ export class ProtobufSchema implements ParsedSchema {
     private readonly mode: PrintMode = 'canonical',
     /** The import path this file is known under, when it is a built-in. */
     readonly builtinPath?: string,
+    /** The text (or base64 descriptor) this schema was parsed from. */
+    readonly source: string = '',
   ) {
     this.references = resolvedReferences.map(({ name, subject, version }) => ({ name, subject, version }));
   }
@@ -82,32 +134,61 @@ export class ProtobufSchema implements ParsedSchema {
   }
 
   /**
+   * The files this schema imports, directly or not, in dependency order (a file's imports before it),
+   * each once. Built-ins are listed too, flagged `builtin`; imports left unresolved (parsing without
+   * validation) are not.
+   */
+  dependencies(): ProtobufDependency[] {
+    return [...this.allDependencies()].map(([importPath, schema]) => ({ importPath, schema, builtin: schema.builtinPath === importPath }));
+  }
+
+  /** The import paths this file declares, in order (resolved or not). */
+  importPaths(): string[] {
+    return this.file.imports.map((imp) => imp.path);
+  }
+
+  /**
    * A protobufjs Root holding this file and all its imports (field names as declared), resolved.
-   * Types are looked up by full name: `root.lookupType('pkg.Msg')`.
+   * Types are looked up by full name: `root.lookupType('pkg.Msg')`. Same as `protobufRoot({ keepCase: true })`.
    */
   get root(): protobuf.Root {
-    const root = this.tryRoot();
+    return this.protobufRoot({ keepCase: true });
+  }
+
+  /**
+   * A resolved protobufjs Root holding this file and all its imports, for encoding and decoding:
+   * `protobufRoot().lookupType('acme.Order').encode(value)`. Field names are protobufjs' camelCase
+   * (`customer_id` → `customerId`) unless `keepCase`; 64-bit integers decode as `Long` (the `long`
+   * package). Built once per `keepCase` and shared: do not modify it. Throws InvalidSchemaError when
+   * protobufjs cannot load the schema.
+   */
+  protobufRoot(options: ProtobufRootOptions = {}): protobuf.Root {
+    const keepCase = options.keepCase ?? false;
+    const root = this.tryRoot(keepCase);
     if (!root) {
-      throw new InvalidSchemaError(`protobufjs could not load this schema: ${errorText(this._rootError)}`);
+      const entry = this._roots.get(keepCase) as { error: unknown };
+      throw new InvalidSchemaError(`protobufjs could not load this schema: ${errorText(entry.error)}`);
     }
     return root;
   }
 
-  private tryRoot(): protobuf.Root | null {
-    if (this._root !== undefined) return this._root;
-    try {
-      const root = new protobuf.Root();
-      for (const dep of this.allDependencies().values()) {
-        protobuf.parse(dep.qualifiedText, root, { keepCase: true });
+  private tryRoot(keepCase: boolean): protobuf.Root | null {
+    let entry = this._roots.get(keepCase);
+    if (entry === undefined) {
+      try {
+        const root = new protobuf.Root();
+        for (const dep of this.allDependencies().values()) {
+          protobuf.parse(dep.qualifiedText, root, { keepCase });
+        }
+        protobuf.parse(this.qualifiedText, root, { keepCase });
+        root.resolveAll();
+        entry = { root };
+      } catch (error) {
+        entry = { error };
       }
-      protobuf.parse(this.qualifiedText, root, { keepCase: true });
-      root.resolveAll();
-      this._root = root;
-    } catch (e) {
-      this._rootError = e;
-      this._root = null;
+      this._roots.set(keepCase, entry);
     }
-    return this._root;
+    return 'root' in entry ? entry.root : null;
   }
 
   /** Full names (no leading dot) of the top-level messages, in declaration order. */
@@ -115,42 +196,61 @@ export class ProtobufSchema implements ParsedSchema {
     return this.file.messages.map((m) => m.fullName);
   }
 
+  /** The top-level message types with their nested ones (see ProtobufMessageType). */
+  messageTree(): readonly ProtobufMessageType[] {
+    return this.tree().top;
+  }
+
+  /** Every message type of this file, depth first in declaration order (a message before its nested ones). */
+  allMessageTypes(): readonly ProtobufMessageType[] {
+    return this.tree().all;
+  }
+
+  /** Full names (no leading dot) of every enum this file declares, top-level ones first, then nested ones depth first. */
+  enumTypes(): string[] {
+    return [...this.file.enums, ...[...allMessages(this.file.messages)].flatMap((m) => m.enums)].map((e) => e.fullName);
+  }
+
+  private tree(): NonNullable<ProtobufSchema['_tree']> {
+    if (this._tree === undefined) {
+      const all: ProtobufMessageType[] = [];
+      const build = (list: readonly MessageDef[], path: readonly number[]): ProtobufMessageType[] =>
+        list.map((m, i) => {
+          const indexes = [...path, i];
+          const nested: ProtobufMessageType[] = [];
+          const node: ProtobufMessageType = { name: m.name, fullName: m.fullName, indexes, nested };
+          all.push(node);
+          nested.push(...build(m.messages, indexes));
+          return node;
+        });
+      const top = build(this.file.messages, []);
+      this._tree = { top, all, byName: new Map(all.map((m) => [m.fullName, m])) };
+    }
+    return this._tree;
+  }
+
   /**
    * Confluent's message-index path of a message type (full name, with or without leading dot):
    * `[1]` for the second top-level message, `[0, 0]` for the first nested message of the first one.
-   * Map entries are not counted; enums never are.
+   * Map entries are not counted (Confluent's clients skip them); enums never are. The inverse of
+   * `messageNameAt`; both read `messageTree()`.
    */
   messageIndexes(fullName: string): number[] {
     const name = fullName.replace(/^\./, '');
-    const path: number[] = [];
-    const search = (list: readonly MessageDef[]): boolean => {
-      for (let i = 0; i < list.length; i++) {
-        const m = list[i]!;
-        if (m.fullName === name) {
-          path.push(i);
-          return true;
-        }
-        if (name.startsWith(`${m.fullName}.`)) {
-          path.push(i);
-          if (search(m.messages)) return true;
-          path.pop();
-        }
-      }
-      return false;
-    };
-    if (!search(this.file.messages)) throw new Error(`message type ${name} is not defined in this schema`);
-    return path;
+    const found = this.tree().byName.get(name);
+    if (!found) throw new Error(`message type ${name} is not defined in this schema`);
+    return [...found.indexes];
   }
 
   /** The full name (no leading dot) of the message at a message-index path; `[]` means `[0]`. */
   messageNameAt(indexes: readonly number[]): string {
     const path = indexes.length ? indexes : [0];
-    let list: readonly MessageDef[] = this.file.messages;
-    let msg: MessageDef | undefined;
+    let list = this.tree().top;
+    let msg: ProtobufMessageType | undefined;
     for (const i of path) {
       msg = list[i];
       if (!msg) throw new Error(`invalid message indexes [${path.join(', ')}]`);
-      list = msg.messages;
+      list = msg.nested;
     }
     return msg!.fullName;
   }
@@ -203,7 +303,7 @@ export class ProtobufSchema implements ParsedSchema {
   /** Shortest names that protoc and protobufjs both resolve to the intended definition. */
   private minimalNames(): NamePrinter {
     const symbols = this.symbols;
-    const root = this.tryRoot();
+    const root = this.tryRoot(true);
     const candidates = (fqn: string) => {
       const parts = fqn.slice(1).split('.');
       return parts.map((_, i) => parts.slice(parts.length - 1 - i).join('.'));
@@ -339,5 +439,5 @@ export function loadSchema(
   collect(imports);
   const descriptorProto = builtinPath === DESCRIPTOR_PROTO ? undefined : builtinSchema(DESCRIPTOR_PROTO)?.file;
   const symbols = linkFile({ file, literals, bigIntegers, dependencies: deps, descriptorProto, validate });
-  return new ProtobufSchema(file, symbols, imports, references, mode, builtinPath);
+  return new ProtobufSchema(file, symbols, imports, references, mode, builtinPath, text);
 }
