@@ -5,8 +5,8 @@
  * own writes (a registration appends to the cached version list; anything else invalidates). With a shared
  * store (Postgres, several processes) nothing mutable is cached: every read goes to the store, so a write
  * answered by one process is visible on every other at once. Schema records under an id are immutable and
- * cached in both cases (dropped when purged, by us or, through store events, by another process), so a
- * subject's version list costs one light query there.
+ * cached in both cases (dropped when purged, by us or, through store events, by another process), so
+ * loading a subject's version list costs one light query (no schema texts) in both cases.
  *
  * Every query takes the reader to use: inside `write` that must be the transaction (PGlite serialises all
  * queries behind an open transaction, so reading through the store there would wait on ourselves).
@@ -60,7 +60,16 @@ export class RegistryState {
 
   /** Every version of a subject (soft-deleted included), ascending, with its schema. */
   async versions(reader: StoreReader, subject: string): Promise<readonly VersionWithSchema[]> {
-    if (this.exclusive) return (await this.versionsCache.get(subject, () => reader.subjectVersionsWithSchemas(subject))) ?? [];
+    if (this.exclusive) return (await this.versionsCache.get(subject, () => this.load(reader, subject))) ?? [];
+    return this.load(reader, subject);
+  }
+
+  /**
+   * The version rows joined with the cached (immutable) schema records: after a delete, a subject with
+   * 1,000 versions reloads 1,000 short rows rather than 1,000 schema texts. The full join only when a
+   * record is not cached.
+   */
+  private async load(reader: StoreReader, subject: string): Promise<VersionWithSchema[]> {
     const rows = await reader.subjectVersions(subject);
     const joined: VersionWithSchema[] = [];
     for (const row of rows) {
@@ -107,6 +116,8 @@ export class RegistryState {
 
   private apply(fx: WriteEffects, committed: boolean): void {
     for (const p of fx.purged) this.records.delete(recordKey(p.context, p.id));
+    if (fx.everything) this.records.clear();
+    else if (committed) for (const v of fx.added) this.records.set(recordKey(v.schema.context, v.schema.id), v.schema);
     if (this.exclusive) {
       if (fx.everything) this.versionsCache.invalidateAll();
       for (const s of fx.subjects) this.versionsCache.invalidate(s);

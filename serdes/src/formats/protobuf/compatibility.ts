@@ -56,7 +56,20 @@ type TypeMap = Map<string, TypeInfo>;
 
 const SELF_REF = { subject: '', version: -1 };
 
+// Parsed schemas are immutable, so everything derived from one alone is computed once and kept: the
+// registry checks a new schema against many stored ones, each parsed (and cached) once.
+const typeMaps = new WeakMap<ProtobufSchema, TypeMap>();
+
 function collectTypes(schema: ProtobufSchema): TypeMap {
+  let map = typeMaps.get(schema);
+  if (map === undefined) {
+    map = buildTypeMap(schema);
+    typeMaps.set(schema, map);
+  }
+  return map;
+}
+
+function buildTypeMap(schema: ProtobufSchema): TypeMap {
   const map: TypeMap = new Map();
   const directRefs = new Map<string, SchemaReference>(schema.references.map((r) => [r.name, r]));
   const addFile = (file: FileDef, ref: TypeInfo['ref']) => {
@@ -155,49 +168,161 @@ function compareTypeElements(
   updMessages: readonly MessageDef[],
   updEnums: readonly EnumDef[],
 ): void {
-  const index = (list: readonly MessageDef[]) => {
-    const map = new Map<string, { msg: MessageDef; index: number }>();
-    list.filter((m) => !m.isGroup).forEach((msg, i) => map.set(msg.name, { msg, index: i }));
-    return map;
-  };
-  const orig = index(origMessages);
-  const upd = index(updMessages);
+  const orig = messageIndex(origMessages);
+  const upd = messageIndex(updMessages);
   const names = [...new Set([...orig.keys(), ...upd.keys()])];
   for (const name of names) {
     ctx.within([name], () => {
       const o = orig.get(name);
       const u = upd.get(name);
-      const what = describeMessage(ctx.path);
-      if (!u) ctx.add('MESSAGE_REMOVED', `Message ${what} was removed`);
-      else if (!o) ctx.add('MESSAGE_ADDED', `Message ${what} was added`);
+      if (!u) ctx.add('MESSAGE_REMOVED', `Message ${describeMessage(ctx.path)} was removed`);
+      else if (!o) ctx.add('MESSAGE_ADDED', `Message ${describeMessage(ctx.path)} was added`);
       else {
-        compareMessages(ctx, o.msg, u.msg);
-        if (o.index !== u.index) ctx.add('MESSAGE_MOVED', `Message ${what} moved from index ${o.index} to ${u.index}`);
+        // An unchanged message (same structure, same resolved types) has no differences at all.
+        const key = messageKey(ctx.originalTypes, o.msg);
+        if (key === undefined || key !== messageKey(ctx.updateTypes, u.msg)) compareMessages(ctx, o.msg, u.msg);
+        if (o.index !== u.index) ctx.add('MESSAGE_MOVED', `Message ${describeMessage(ctx.path)} moved from index ${o.index} to ${u.index}`);
       }
     });
   }
-  const origE = new Map(origEnums.map((e) => [e.name, e]));
-  const updE = new Map(updEnums.map((e) => [e.name, e]));
+  const origE = enumIndex(origEnums);
+  const updE = enumIndex(updEnums);
   for (const name of new Set([...origE.keys(), ...updE.keys()])) {
     ctx.within([name], () => {
       const o = origE.get(name);
       const u = updE.get(name);
-      const what = describeMessage(ctx.path);
-      if (!u) ctx.add('ENUM_REMOVED', `Enum ${what} was removed`);
-      else if (!o) ctx.add('ENUM_ADDED', `Enum ${what} was added`);
-      else compareEnums(ctx, o, u);
+      if (!u) ctx.add('ENUM_REMOVED', `Enum ${describeMessage(ctx.path)} was removed`);
+      else if (!o) ctx.add('ENUM_ADDED', `Enum ${describeMessage(ctx.path)} was added`);
+      else if (enumKey(o) !== enumKey(u)) compareEnums(ctx, o, u);
     });
   }
 }
 
-function compareEnums(ctx: Context, o: EnumDef, u: EnumDef): void {
-  const byNumber = (e: EnumDef) => {
-    const map = new Map<number, string>();
+const messageIndexes = new WeakMap<readonly MessageDef[], Map<string, { msg: MessageDef; index: number }>>();
+
+/** Non-group messages of a scope by name, with their index among them (cached per list). */
+function messageIndex(list: readonly MessageDef[]): Map<string, { msg: MessageDef; index: number }> {
+  let map = messageIndexes.get(list);
+  if (map === undefined) {
+    map = new Map();
+    let i = 0;
+    for (const msg of list) if (!msg.isGroup) map.set(msg.name, { msg, index: i++ });
+    messageIndexes.set(list, map);
+  }
+  return map;
+}
+
+const enumIndexes = new WeakMap<readonly EnumDef[], Map<string, EnumDef>>();
+
+function enumIndex(list: readonly EnumDef[]): Map<string, EnumDef> {
+  let map = enumIndexes.get(list);
+  if (map === undefined) {
+    map = new Map(list.map((e) => [e.name, e]));
+    enumIndexes.set(list, map);
+  }
+  return map;
+}
+
+const enumKeys = new WeakMap<EnumDef, string>();
+
+/** Everything compareEnums reads (the first name of each number), as one string. */
+function enumKey(e: EnumDef): string {
+  let key = enumKeys.get(e);
+  if (key === undefined) {
+    key = [...enumConstants(e)].sort((a, b) => a[0] - b[0]).map(([n, name]) => `${n}=${name}`).join(',');
+    enumKeys.set(e, key);
+  }
+  return key;
+}
+
+const constantsByNumber = new WeakMap<EnumDef, Map<number, string>>();
+
+function enumConstants(e: EnumDef): Map<number, string> {
+  let map = constantsByNumber.get(e);
+  if (map === undefined) {
+    map = new Map<number, string>();
     for (const v of e.values) if (!map.has(v.number)) map.set(v.number, v.name);
-    return map;
-  };
-  const a = byNumber(o);
-  const b = byNumber(u);
+    constantsByNumber.set(e, map);
+  }
+  return map;
+}
+
+/** Per type map (so per schema): message and field keys, null where none can be given. */
+const structuralKeys = new WeakMap<TypeMap, Map<MessageDef | FieldDef, string | null>>();
+
+function keysOf(types: TypeMap): Map<MessageDef | FieldDef, string | null> {
+  let keys = structuralKeys.get(types);
+  if (keys === undefined) structuralKeys.set(types, (keys = new Map()));
+  return keys;
+}
+
+/**
+ * Everything compareFields reads of a field: number, name, label, type, and how a named type resolves in
+ * this schema (enum, or message with its package and the reference it came through). Two fields with
+ * equal keys compare without any difference. Undefined for a message type that comes through no direct
+ * reference (built-ins, indirect imports): the diff then compares that type's definition.
+ */
+function fieldKey(types: TypeMap, f: FieldDef): string | undefined {
+  const keys = keysOf(types);
+  let key = keys.get(f);
+  if (key === undefined) {
+    key = buildFieldKey(types, f);
+    keys.set(f, key);
+  }
+  return key ?? undefined;
+}
+
+function buildFieldKey(types: TypeMap, f: FieldDef): string | null {
+  let resolved = '';
+  if (f.kind !== 'scalar') {
+    const info = types.get(f.type.startsWith('.') ? f.type.slice(1) : f.type);
+    if (info === undefined) resolved = 'unresolved';
+    else if (info.enumDef) resolved = 'enum';
+    else if (info.ref === null) return null;
+    else resolved = `message ${info.packageName} ${info.ref.subject} ${info.ref.version}`;
+  }
+  return `${f.number} ${f.name} ${f.label ?? '-'} ${f.kind} ${f.type} ${f.mapKey ?? '-'} ${f.group ? 'g' : '-'} ${resolved}`;
+}
+
+/**
+ * Everything compareMessages reads of a message, nested types included, as one string: field numbers,
+ * names, labels, types and how each named type resolves in this schema (enum or message, its package and
+ * the reference it came through), oneofs, nested messages and enums in order. Two messages with equal keys
+ * compare without any difference. Undefined when a field's message type comes through no direct reference
+ * (built-ins, indirect imports): the diff then compares that type's definition, which the key does not hold.
+ */
+function messageKey(types: TypeMap, m: MessageDef): string | undefined {
+  const keys = keysOf(types);
+  let key = keys.get(m);
+  if (key === undefined) {
+    key = buildMessageKey(types, m);
+    keys.set(m, key);
+  }
+  return key ?? undefined;
+}
+
+function buildMessageKey(types: TypeMap, m: MessageDef): string | null {
+  const parts: string[] = [`message ${m.name}${m.isGroup ? ' group' : ''} {`];
+  parts.push(`oneofs ${m.oneofs.map((o) => o.name).join(',')};`);
+  for (const f of m.fields) {
+    const key = fieldKey(types, f);
+    if (key === undefined) return null;
+    parts.push(`${key} ${f.oneof ?? '-'};`);
+  }
+  for (const nested of m.messages) {
+    const key = messageKey(types, nested);
+    if (key === undefined) return null;
+    if (key === null) return null;
+    parts.push(key);
+  }
+  for (const e of m.enums) parts.push(`enum ${e.name} {${enumKey(e)}}`);
+  parts.push('}');
+  return parts.join('\n');
+}
+
+function compareEnums(ctx: Context, o: EnumDef, u: EnumDef): void {
+  const a = enumConstants(o);
+  const b = enumConstants(u);
   const numbers = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
   const what = describeMessage(ctx.path);
   for (const n of numbers) {
@@ -215,9 +340,22 @@ interface Indexed {
   oneofs: Map<string, FieldDef[]>;
   /** Oneof names in declaration order. */
   oneofOrder: string[];
+  /** Field numbers, ascending. */
+  tags: number[];
 }
 
+const fieldIndexes = new WeakMap<MessageDef, Indexed>();
+
 function indexFields(m: MessageDef): Indexed {
+  let indexed = fieldIndexes.get(m);
+  if (indexed === undefined) {
+    indexed = buildFieldIndex(m);
+    fieldIndexes.set(m, indexed);
+  }
+  return indexed;
+}
+
+function buildFieldIndex(m: MessageDef): Indexed {
   const byTag = new Map<number, FieldDef>();
   const tagToOneof = new Map<number, string>();
   const oneofs = new Map<string, FieldDef[]>();
@@ -234,7 +372,7 @@ function indexFields(m: MessageDef): Indexed {
     oneofOrder.push(o.name);
     oneofs.set(o.name, m.fields.filter((f) => f.oneof === i && !f.group));
   });
-  return { byTag, tagToOneof, oneofs, oneofOrder };
+  return { byTag, tagToOneof, oneofs, oneofOrder, tags: [...byTag.keys()].sort((a, b) => a - b) };
 }
 
 function fieldLabel(f: FieldDef): string {
@@ -300,8 +438,7 @@ function compareMessageFields(ctx: Context, original: MessageDef, update: Messag
     else if (!o.oneofs.has(name)) ctx.add('ONEOF_ADDED', `Oneof ${name} was added to ${msgName}`, name);
   }
 
-  const tags = [...new Set([...o.byTag.keys(), ...u.byTag.keys()])].sort((a, b) => a - b);
-  for (const tag of tags) {
+  for (const tag of mergeSorted(o.tags, u.tags)) {
     const of = o.byTag.get(tag);
     const uf = u.byTag.get(tag);
     const oo = o.tagToOneof.get(tag);
@@ -329,10 +466,37 @@ function compareMessageFields(ctx: Context, original: MessageDef, update: Messag
       if (oo !== undefined && uo === undefined) {
         ctx.add('ONEOF_FIELD_MOVED_TO_TOP_LEVEL', `Field ${fieldLabel(uf)} of ${msgName} moved out of oneof ${oo}`, String(tag));
       }
-      const segments = uo !== undefined ? [uo, String(tag)] : [String(tag)];
-      ctx.within(segments, () => compareFields(ctx, of, uf, msgName));
+      // An unchanged field (equal keys) has no differences; only changed ones are compared.
+      const key = fieldKey(ctx.originalTypes, of);
+      if (key === undefined || key !== fieldKey(ctx.updateTypes, uf)) {
+        const segments = uo !== undefined ? [uo, String(tag)] : [String(tag)];
+        ctx.within(segments, () => compareFields(ctx, of, uf, msgName));
+      }
     }
   }
+}
+
+/** The union of two ascending lists of distinct numbers, ascending. */
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      out.push(x!);
+      i++;
+    } else if (x === undefined || y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  return out;
 }
 
 function compareFields(ctx: Context, o: FieldDef, u: FieldDef, msgName: string): void {

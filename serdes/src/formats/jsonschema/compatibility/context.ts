@@ -39,6 +39,11 @@ export class SharedState {
     readonly compatible: ReadonlySet<string>,
     /** What a pair met again while being compared is assumed to yield (empty: compatible). */
     readonly assumed: PairMap<readonly Difference[]>,
+    /**
+     * Only incompatible differences matter to the caller: structurally identical subschemas (equal
+     * `structuralKey`) may be skipped, as comparing a subschema with itself yields no incompatible one.
+     */
+    readonly incompatibleOnly = false,
   ) {}
 
   isCompatible(diffs: readonly Difference[]): boolean {

@@ -11,17 +11,19 @@
  *   `false` may become anything, and two `connect.type: bytes` schemas are left alone.
  * - Same kinds: ID/TITLE/DESCRIPTION/DEFAULT_CHANGED, then the kind's own rules.
  *
- * Each (original, update) pair is compared once per run and memoized. A pair met again while it is
- * being compared (recursive schemas) is first assumed compatible; if it then turns out incompatible
- * the run is repeated with that knowledge until nothing changes (a greatest fixed point), so a
- * recursive structure can neither loop forever nor hide an incompatibility.
+ * Each (original, update) pair is compared once per run and memoized. When only incompatible differences
+ * are wanted (the backward check), structurally identical ref-free subschemas are skipped outright (the
+ * registry checks a new version against many earlier ones, which mostly share their subschemas with it).
+ * A pair met again while it is being compared (recursive schemas) is first assumed compatible; if it
+ * then turns out incompatible the run is repeated with that knowledge until nothing changes (a greatest
+ * fixed point), so a recursive structure can neither loop forever nor hide an incompatibility.
  */
 import { compareArrays } from './array.js';
 import { compareCombined } from './combined.js';
 import { DiffContext, PairMap, SharedState } from './context.js';
 import { compareConst, compareEnum } from './enum.js';
 import type { Difference } from './kinds.js';
-import { deref, isEmptySchema, jsonEquals, type Node } from './model.js';
+import { deref, isEmptySchema, jsonEquals, structuralKey, type Node } from './model.js';
 import { compareNot } from './not.js';
 import { compareNumbers } from './number.js';
 import { compareObjects } from './object.js';
@@ -30,10 +32,10 @@ import { compareStrings } from './string.js';
 const MAX_ROUNDS = 16;
 
 /** All differences between `original` and `update`, judged (where a branch needs it) with `compatible`. */
-export function diffNodes(original: Node, update: Node, compatible: ReadonlySet<string>): Difference[] {
+export function diffNodes(original: Node, update: Node, compatible: ReadonlySet<string>, incompatibleOnly = false): Difference[] {
   const assumed = new PairMap<readonly Difference[]>();
   for (let round = 1; ; round++) {
-    const shared = new SharedState(compatible, assumed);
+    const shared = new SharedState(compatible, assumed, incompatibleOnly);
     const ctx = new DiffContext(shared);
     compare(ctx, original, update);
     if (round >= MAX_ROUNDS) return ctx.diffs;
@@ -64,7 +66,14 @@ export function compare(ctx: DiffContext, original: Node | undefined, update: No
   ctx.addRelative(comparePair(ctx.shared, deref(original), deref(update)));
 }
 
+const NO_DIFFERENCES: readonly Difference[] = Object.freeze([]);
+
 function comparePair(shared: SharedState, original: Node, update: Node): readonly Difference[] {
+  if (shared.incompatibleOnly) {
+    // Unchanged subschemas (most of them, between versions of one subject) cost one string comparison.
+    const key = structuralKey(original);
+    if (key !== undefined && key === structuralKey(update)) return NO_DIFFERENCES;
+  }
   const cached = shared.memo.get(original, update);
   if (cached !== undefined) return cached;
   if (shared.inProgress.get(original, update)) {

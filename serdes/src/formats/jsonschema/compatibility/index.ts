@@ -31,7 +31,7 @@ export function diffJsonSchemas(original: HasModel, update: HasModel, policy: Co
 /** The differences that make `newer` unable to read data written with `older`; empty when compatible. */
 export function backwardIncompatibilities(newer: HasModel, older: HasModel, policy: CompatibilityPolicy = 'STRICT'): CompatibilityIssue[] {
   const compatible = compatibleChanges(policy);
-  return diffNodes(older.model(), newer.model(), compatible)
+  return diffNodes(older.model(), newer.model(), compatible, true)
     .filter((d) => !compatible.has(d.type))
     .map((d) => ({ type: d.type, path: d.path, message: describeDifference(d) }));
 }

@@ -189,6 +189,7 @@ export class ModelBuilder {
     if (cached !== undefined) return cached;
 
     const draft = scope.doc.draft;
+    rawDraft.set(raw, draft);
     const id = own(raw, idKeyword(draft));
     let base = scope.base;
     if (typeof id === 'string' && splitFragment(id)[0] !== '') base = withoutFragment(resolveUri(scope.base, splitFragment(id)[0]));
@@ -458,6 +459,44 @@ export function isEmptySchema(node: Node): boolean {
 }
 
 const stableText = new WeakMap<object, string>();
+
+/** The draft each schema object was read under (nodes built from one object in one draft are equal). */
+const rawDraft = new WeakMap<object, string>();
+const refFree = new WeakMap<object, boolean>();
+const structuralKeys = new WeakMap<Node, string | null>();
+const REF_KEYWORDS = new Set(['$ref', '$recursiveRef', '$dynamicRef']);
+
+/** True when no object in `value` has a reference keyword (conservatively, anywhere, data included). */
+function isRefFree(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  const known = refFree.get(value);
+  if (known !== undefined) return known;
+  let free: boolean;
+  if (Array.isArray(value)) free = value.every(isRefFree);
+  else free = Object.keys(value).every((k) => !REF_KEYWORDS.has(k) && isRefFree((value as JsonObject)[k]));
+  refFree.set(value, free);
+  return free;
+}
+
+/**
+ * A key equal only for subschemas that build identical typed subtrees: same keyword group (`tag`), same
+ * JSON, same draft, and no references below (a `$ref` resolves differently in different documents).
+ * Undefined when no such key can be given. Computed once per node (the model is cached per schema), so
+ * comparing a schema with many earlier versions compares unchanged subschemas by one string test.
+ */
+export function structuralKey(node: Node): string | undefined {
+  const cached = structuralKeys.get(node);
+  if (cached !== undefined) return cached ?? undefined;
+  let key: string | null = null;
+  const raw = node.raw;
+  if (typeof raw !== 'object' || raw === null) key = node.kind === 'ref' ? null : `${node.tag}`;
+  else {
+    const draft = rawDraft.get(raw);
+    if (draft !== undefined && node.kind !== 'ref' && isRefFree(raw)) key = `${draft} ${nodeKey(node)}`;
+  }
+  structuralKeys.set(node, key);
+  return key ?? undefined;
+}
 
 /** A key equal for structurally equal subschemas (used to collapse duplicates in allOf/anyOf/oneOf). */
 export function nodeKey(node: Node): string {
