@@ -1,10 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests import the workspace packages (@schemata/serdes, @schemata/registry) through their built `dist/`,
+// exactly as users and the spawned server processes do; `npm test` runs `tsc -b` first.
 export default defineConfig({
-  resolve: {
-    // Workspace packages resolve to their TypeScript sources in tests (see "source" in their exports).
-    conditions: ['source', 'module', 'node', 'import', 'default'],
-  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
