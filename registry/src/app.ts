@@ -2,11 +2,12 @@
  * The fastify application: `buildApp` wires the core over a store into HTTP (tests and benchmarks use it
  * directly); `startServer` adds configuration, the store, listening and the ready line.
  */
-import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { CompatibilityLevel } from '@schemata/serdes';
 import { describeStore, DEFAULTS, type LogLevel, type RegistryConfig } from './config.js';
 import { Registry } from './core/index.js';
-import { clientErrorHandler, frameworkErrors, installHttp } from './http/index.js';
+import { clientErrorHandler, frameworkErrorHandler, installHttp } from './http/index.js';
+import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 
@@ -16,7 +17,9 @@ export interface AppOptions {
   ownsStore?: boolean;
   bodyLimit?: number;
   defaultCompatibility?: CompatibilityLevel;
-  /** Omitted: no logging. */
+  /** The application's log (start-up, shutdown, 5xx errors); wins over `logLevel`. */
+  logger?: Logger;
+  /** Without `logger`: a logger at this level. Both omitted: no logging. */
   logLevel?: LogLevel;
   /** Sees every route as it is registered (the OpenAPI test compares them with openapi.yaml). */
   onRoute?: (route: RouteOptions) => void;
@@ -29,17 +32,18 @@ const MAX_PARAM_LENGTH = 64 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await options.store.open();
   const registry = new Registry(options.store, { defaultCompatibility: options.defaultCompatibility ?? DEFAULTS.defaultCompatibility });
+  const log = options.logger ?? createLogger(options.logLevel ?? 'silent');
   const app = Fastify({
-    logger: options.logLevel && options.logLevel !== 'silent' ? { level: options.logLevel } : false,
-    // Per-request log lines cost more than the hot route itself; errors are logged by the error handler.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Off: fastify's logger costs every request listeners and a child logger even with request logging
+    // disabled. The application logs through its own logger (src/log.ts); 5xx errors in the error handler.
+    logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
-    frameworkErrors,
+    frameworkErrors: frameworkErrorHandler(log),
     clientErrorHandler,
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  installHttp(app, registry, { clusterId: 'schemata' });
+  installHttp(app, registry, { clusterId: 'schemata' }, log);
   if (options.ownsStore) app.addHook('onClose', () => options.store.close());
   return app;
 }
@@ -48,12 +52,19 @@ export interface RunningServer {
   app: FastifyInstance;
   /** `http://host:port` as actually bound (port 0 resolved). */
   url: string;
+  /** The application's log, at the configured level. */
+  log: Logger;
   close(): Promise<void>;
 }
 
 /** Creates the configured store, builds the app, listens, and prints the ready line. */
 export async function startServer(config: RegistryConfig): Promise<RunningServer> {
-  const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const log = createLogger(config.logLevel);
+  const store = await createStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onError: (message, err) => log.error({ err }, message),
+  });
   let app: FastifyInstance;
   try {
     app = await buildApp({
@@ -61,7 +72,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       ownsStore: true,
       bodyLimit: config.bodyLimit,
       defaultCompatibility: config.defaultCompatibility,
-      logLevel: config.logLevel,
+      logger: log,
     });
   } catch (e) {
     await store.close().catch(() => {});
@@ -73,6 +84,8 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   // Printed whatever the log level: scripts and tests wait for this line.
-  process.stdout.write(`schema registry listening on ${url} (store: ${describeStore(config)})\n`);
-  return { app, url, close: () => app.close() };
+  const described = describeStore(config);
+  process.stdout.write(`schema registry listening on ${url} (store: ${described})\n`);
+  log.info({ url, store: described }, 'schema registry started');
+  return { app, url, log, close: () => app.close() };
 }

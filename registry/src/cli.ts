@@ -37,11 +37,17 @@ async function main(): Promise<number> {
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      server.app.log.info(`${signal} received, shutting down`);
-      server.close().then(resolve, (err: unknown) => {
-        server.app.log.error({ err }, 'error while shutting down');
-        resolve();
-      });
+      server.log.info({ signal }, 'shutting down');
+      server.close().then(
+        () => {
+          server.log.info('shut down');
+          resolve();
+        },
+        (err: unknown) => {
+          server.log.error({ err }, 'error while shutting down');
+          resolve();
+        },
+      );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

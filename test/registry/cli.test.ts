@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, describeStore, loadConfig, maskUrl } from '../../registry/src/config.js';
+import { createLogger, maskSecrets } from '../../registry/src/log.js';
 import { announcePostgresSkip, DATABASE_URL, freshDatabase } from '../helpers/postgres.js';
 
 const CLI = fileURLToPath(new URL('../../registry/dist/cli.js', import.meta.url));
@@ -51,6 +52,18 @@ describe('configuration', () => {
     expect(maskUrl('postgres://user@db/reg')).toBe('postgres://user@db/reg');
     expect(describeStore({ databaseUrl: 'postgresql://a:b@h/d', dataDir: './data' })).toBe('postgres postgresql://a:****@h/d');
     expect(describeStore({ dataDir: './data' })).toBe('pglite ./data');
+  });
+
+  it('masks database passwords in logged errors', () => {
+    expect(maskSecrets('cannot reach postgres://u:s3cret@db/reg, giving up')).toBe('cannot reach postgres://u:****@db/reg, giving up');
+    const lines: string[] = [];
+    const log = createLogger('error', { write: (line: string) => void lines.push(line) });
+    log.error({ err: new Error('failed: postgresql://u:s3cret@db/reg') }, 'store error');
+    log.warn('below the level');
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({ msg: 'store error', err: { message: 'failed: postgresql://u:****@db/reg' } });
+    expect(lines[0]).not.toContain('s3cret');
   });
 });
 
@@ -140,11 +153,14 @@ describe('command line', () => {
     const url = new URL(db.url);
     url.password = 'hunter2'; // the test server trusts local connections, so any password works
     try {
-      const server = await serve([], { DATABASE_URL: url.toString() });
+      const server = await serve([], { DATABASE_URL: url.toString(), LOG_LEVEL: 'info' });
       expect(server.readyLine).toContain('(store: postgres postgres://');
       expect(server.readyLine).toContain(':****@');
-      expect(server.output()).not.toContain('hunter2');
       expect(await server.stop()).toBe(0);
+      // The application's own log lines (start-up, shutdown) follow the ready line, masked as well.
+      expect(server.output()).toContain('"msg":"schema registry started"');
+      expect(server.output()).toContain('"msg":"shut down"');
+      expect(server.output()).not.toContain('hunter2');
     } finally {
       await db.drop();
     }

@@ -4,6 +4,9 @@
  * the `:.__GLOBAL:` level, contexts, cross-context fallbacks, listings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../registry/src/app.js';
+import { createLogger } from '../../registry/src/log.js';
+import { createStore } from '../../registry/src/store/index.js';
 import { announcePostgresSkip, DATABASE_URL } from '../helpers/postgres.js';
 import { call, startRegistry, type TestRegistry } from './server.js';
 
@@ -222,3 +225,28 @@ describe('registry behaviour on PGlite', () => behaviour('pglite'));
 
 announcePostgresSkip('registry behaviour on Postgres');
 describe.skipIf(!DATABASE_URL)('registry behaviour on Postgres', () => behaviour('postgres'));
+
+describe('unexpected failures', () => {
+  it('are answered 500 in Confluent\'s shape and logged with the request line, never the body', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const store = await createStore({ dataDir: 'memory://' });
+    const app = await buildApp({ store, logger });
+    try {
+      await store.close(); // every query fails from now on
+      const res = await app.inject({
+        method: 'POST',
+        url: '/subjects/broken/versions',
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        payload: JSON.stringify({ schema: rec('BodySecretMarker') }),
+      });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({ error_code: 500, message: 'Internal Server Error' });
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 50, msg: 'request failed', method: 'POST', url: '/subjects/broken/versions' });
+      expect(lines[0]).not.toContain('BodySecretMarker');
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -129,6 +129,39 @@ function storeContract(name: string, open: () => Promise<{ store: Store; cleanup
       expect(await store.mode(':.m:')).toBeUndefined();
     });
 
+    it('reads the settings of a scope chain, with or without a subject\'s versions, in one query', async () => {
+      const chain = ['ss-s', ':.ss:', ':.__GLOBAL:', 'ss-"quoted",{}'];
+      expect(await store.scopeSettings(chain)).toEqual([{}, {}, {}, {}]);
+      await store.write(async (tx) => {
+        await tx.setConfig('ss-s', { normalize: true });
+        await tx.setMode(':.ss:', 'READONLY');
+        await tx.setConfig(':.__GLOBAL:', { compatibilityLevel: 'NONE' });
+        await tx.setMode(':.__GLOBAL:', 'IMPORT');
+        await tx.setConfig('ss-"quoted",{}', { compatibilityLevel: 'FULL' });
+        const id = await tx.insertSchema(schema('.', '"ss"'));
+        // Inserted out of order: versions come back ascending.
+        await tx.insertVersion({ subject: 'ss-s', context: '.', version: 2, schemaId: id, deleted: false, ts: 2 });
+        await tx.insertVersion({ subject: 'ss-s', context: '.', version: 1, schemaId: id, deleted: true, ts: 1 });
+        // Inside the transaction too, seeing its own writes.
+        expect((await tx.subjectVersionsAndSettings('ss-s', chain)).settings[0]).toEqual({ config: { normalize: true } });
+      });
+      const settings = [
+        { config: { normalize: true } },
+        { mode: 'READONLY' },
+        { config: { compatibilityLevel: 'NONE' }, mode: 'IMPORT' },
+        { config: { compatibilityLevel: 'FULL' } },
+      ];
+      expect(await store.scopeSettings(chain)).toEqual(settings);
+      const both = await store.subjectVersionsAndSettings('ss-s', chain);
+      expect(both.settings).toEqual(settings);
+      expect(both.versions).toEqual(await store.subjectVersions('ss-s'));
+      expect(both.versions.map((v) => [v.version, v.deleted])).toEqual([
+        [1, true],
+        [2, false],
+      ]);
+      expect(await store.subjectVersionsAndSettings('ss-none', ['ss-none', ':.ss-none:'])).toEqual({ versions: [], settings: [{}, {}] });
+    });
+
     it('rolls back everything a failed write transaction did', async () => {
       await expect(
         store.write(async (tx) => {

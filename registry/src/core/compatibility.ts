@@ -12,7 +12,7 @@ import { canonicalMetadata } from './data-contracts.js';
 import { invalidSchema, RegistryError, versionNotFound } from './errors.js';
 import type { SchemaLoader } from './schemas.js';
 import type { RegistryState } from './state.js';
-import { parseSubject, subjectScope } from './subjects.js';
+import { parseSubject } from './subjects.js';
 import { schemaText, type CompatibilityResult, type SchemaRequest } from './types.js';
 import { LATEST, parseVersionId } from './version-id.js';
 
@@ -132,7 +132,8 @@ export class CompatibilityService {
     const qs = parseSubject(subject);
     const version = versionRaw === undefined ? undefined : parseVersionId(versionRaw);
     const reader = this.state.store;
-    const live = (await this.state.versions(reader, qs.key)).filter((v) => !v.deleted);
+    const { config, versions } = await this.configs.forSubject(reader, qs);
+    const live = versions.filter((v) => !v.deleted);
     let previous: VersionWithSchema[];
     if (version === undefined) previous = live;
     else if (version === LATEST) previous = live.slice(-1);
@@ -144,7 +145,6 @@ export class CompatibilityService {
     const result = (messages: string[]): CompatibilityResult =>
       options.verbose ? { is_compatible: messages.length === 0, messages } : { is_compatible: messages.length === 0 };
 
-    const config = await this.configs.effective(reader, subjectScope(qs));
     let candidate: Candidate;
     try {
       const schema = schemaText(req.schema);

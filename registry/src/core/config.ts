@@ -4,14 +4,14 @@
  * (BACKWARD unless configured). A level holding only some members is merged over the ones below it.
  * GET answers `compatibilityLevel`; PUT takes and echoes `compatibility`; PUT is a partial update.
  */
-import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type Config } from '@schemata/serdes';
-import type { StoreReader } from '../store/store.js';
+import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type Config, type Mode } from '@schemata/serdes';
+import type { StoreReader, VersionWithSchema } from '../store/store.js';
 import { LoadingCache } from './cache.js';
 import { canonicalMetadata, canonicalRuleSet, validateRuleSet } from './data-contracts.js';
 import { invalidCompatibilityLevel, subjectCompatibilityNotConfigured, subjectNotFound } from './errors.js';
-import type { ModeService } from './mode.js';
+import { modeIn, type ModeService } from './mode.js';
 import type { RegistryState } from './state.js';
-import { globalScope, requireValidSubject, scopeOf, type Scope } from './subjects.js';
+import { globalScope, requireValidSubject, scopeOf, subjectScope, type QualifiedSubject, type Scope } from './subjects.js';
 import type { ConfigUpdate, ConfigUpdateResponse } from './types.js';
 
 export function parseCompatibilityLevel(raw: string): CompatibilityLevel {
@@ -47,6 +47,13 @@ function toUpdateResponse(config: Config): ConfigUpdateResponse {
   return compatibilityLevel === undefined ? rest : { compatibility: compatibilityLevel, ...rest };
 }
 
+/** A subject's versions (soft-deleted included, ascending) with the config and mode in force for it. */
+export interface SubjectSettings {
+  versions: readonly VersionWithSchema[];
+  config: Config;
+  mode: Mode;
+}
+
 export class ConfigService {
   /** Exclusive stores: the merged config per scope, dropped whenever any config changes. */
   private readonly effectiveCache: LoadingCache<string, Config> | undefined;
@@ -67,12 +74,28 @@ export class ConfigService {
 
   /** The config in force for a scope: every level of its chain merged over the server default. */
   async effective(reader: StoreReader, scope: Scope): Promise<Config> {
-    if (this.effectiveCache) return (await this.effectiveCache.get(scope.key, () => this.merge(reader, scope)))!;
-    return this.merge(reader, scope);
+    const load = async () => this.merge(await this.state.configs(reader, scope.chain));
+    if (this.effectiveCache) return (await this.effectiveCache.get(scope.key, load))!;
+    return load();
   }
 
-  private async merge(reader: StoreReader, scope: Scope): Promise<Config> {
-    const levels = await Promise.all(scope.chain.map((s) => this.state.config(reader, s)));
+  /**
+   * What registering, looking up or checking a schema under a subject reads first: the subject's versions,
+   * the config and the mode in force. Exclusive stores: the caches; shared stores: one query.
+   */
+  async forSubject(reader: StoreReader, qs: QualifiedSubject): Promise<SubjectSettings> {
+    const scope = subjectScope(qs);
+    if (this.state.exclusive) {
+      const mode = await this.modes.effective(reader, scope);
+      const config = await this.effective(reader, scope);
+      return { versions: await this.state.versions(reader, qs.key), config, mode };
+    }
+    const { versions, settings } = await this.state.versionsAndSettings(reader, qs.key, scope.chain);
+    return { versions, config: this.merge(settings.map((s) => s.config)), mode: modeIn(settings.map((s) => s.mode)) };
+  }
+
+  /** The levels of a chain (most specific first) merged over the server default. */
+  private merge(levels: readonly (Config | undefined)[]): Config {
     let out: Config = { compatibilityLevel: this.serverDefault };
     for (let i = levels.length - 1; i >= 0; i--) out = overlay(out, levels[i]);
     return out;

@@ -41,7 +41,7 @@ export class Registry {
     this.configs = new ConfigService(this.state, this.modes, options.defaultCompatibility ?? 'BACKWARD');
     this.contexts = new ContextService(this.state);
     this.reads = new ReadService(this.state, loader);
-    this.registrations = new RegisterService(this.state, loader, this.configs, this.modes);
+    this.registrations = new RegisterService(this.state, loader, this.configs);
     this.lookups = new LookupService(this.state, loader, this.configs);
     this.deletes = new DeleteService(this.state, this.modes);
     this.compatibility = new CompatibilityService(this.state, loader, this.configs);

@@ -17,7 +17,7 @@ import { RegistryError, schemaNotFound, subjectNotFound } from './errors.js';
 import { findSameSchema, identityOf } from './identity.js';
 import type { SchemaLoader } from './schemas.js';
 import type { RegistryState } from './state.js';
-import { DEFAULT_CONTEXT, parseSubject, qualify, subjectScope, type QualifiedSubject } from './subjects.js';
+import { DEFAULT_CONTEXT, parseSubject, qualify, type QualifiedSubject } from './subjects.js';
 import { schemaText, type SchemaRequest } from './types.js';
 
 export interface LookupOptions {
@@ -61,14 +61,13 @@ export class LookupService {
     const schema = schemaText(req.schema);
     if (schema === undefined) return undefined;
     const reader = this.state.store;
-    const config = await this.configs.effective(reader, subjectScope(qs));
+    const { config, versions } = await this.configs.forSubject(reader, qs);
     const prepared = await this.loader.prepare(
       reader,
       qs.context,
       { schemaType: req.schemaType ?? 'AVRO', schema, references: req.references },
       { normalize: options.normalize || config.normalize === true, validate: false, allowDeletedReferences: true },
     );
-    const versions = await this.state.versions(reader, qs.key);
     const candidates = options.deleted ? versions : versions.filter((v) => !v.deleted);
     if (candidates.length === 0) return undefined;
 

@@ -30,6 +30,11 @@ export interface ModeBody {
 export const isReadOnly = (mode: Mode) => mode === 'READONLY' || mode === 'READONLY_OVERRIDE';
 export const isImportLike = (mode: Mode) => mode === 'IMPORT' || mode === 'FORWARD';
 
+/** The mode in force given the modes stored along a scope chain (most specific first). */
+export function modeIn(levels: readonly (Mode | undefined)[]): Mode {
+  return levels.find((m) => m !== undefined) ?? DEFAULT_MODE;
+}
+
 /** The message Confluent uses: the context part is the qualified context, empty for the default one. */
 export function readOnlyMessage(scope: Scope): string {
   return `Subject ${scope.label} in context ${contextPrefix(scope.context)} is in read-only mode`;
@@ -40,8 +45,7 @@ export class ModeService {
 
   /** The mode in force for a scope. */
   async effective(reader: StoreReader, scope: Scope): Promise<Mode> {
-    const modes = await Promise.all(scope.chain.map((s) => this.state.mode(reader, s)));
-    return modes.find((m) => m !== undefined) ?? DEFAULT_MODE;
+    return modeIn(await this.state.modes(reader, scope.chain));
   }
 
   /** 42205 when the scope is read-only (register, deletes and config updates call this). */

@@ -25,7 +25,7 @@ import {
 import { registeredEntity } from './entities.js';
 import { incompatibleSchema, invalidSchema, operationNotPermitted } from './errors.js';
 import { contentHash, findSameSchema, guidOf, identityOf } from './identity.js';
-import { isImportLike, isReadOnly, readOnlyMessage, type ModeService } from './mode.js';
+import { isImportLike, isReadOnly, readOnlyMessage } from './mode.js';
 import type { PreparedSchema, SchemaLoader } from './schemas.js';
 import type { RegistryState, WriteEffects } from './state.js';
 import { contextPrefix, requireValidSubject, subjectScope, type QualifiedSubject, type Scope } from './subjects.js';
@@ -37,22 +37,26 @@ export class RegisterService {
     private readonly state: RegistryState,
     private readonly loader: SchemaLoader,
     private readonly configs: ConfigService,
-    private readonly modes: ModeService,
   ) {}
 
   async register(subject: string, req: SchemaRequest, options: RegisterOptions): Promise<RegisteredSchema> {
     validateRuleSet(req.ruleSet);
     const qs = requireValidSubject(subject);
-    const scope = subjectScope(qs);
-    const config = await this.configs.effective(this.state.store, scope);
+    const { config, versions } = await this.configs.forSubject(this.state.store, qs);
     const normalize = options.normalize || config.normalize === true;
-    const existing = hasDefaultsOrOverrides(config) ? undefined : await this.findLive(this.state.store, qs, req, normalize);
+    const existing = hasDefaultsOrOverrides(config) ? undefined : await this.findLive(this.state.store, qs, req, normalize, versions);
     if (existing) return registeredEntity(existing);
-    return this.state.write((tx, fx) => this.registerIn(tx, fx, qs, scope, req, options));
+    return this.state.write((tx, fx) => this.registerIn(tx, fx, qs, subjectScope(qs), req, options));
   }
 
   /** The fast path: the request's schema (with its own metadata) already live under the subject. */
-  private async findLive(reader: StoreReader, qs: QualifiedSubject, req: SchemaRequest, normalize: boolean) {
+  private async findLive(
+    reader: StoreReader,
+    qs: QualifiedSubject,
+    req: SchemaRequest,
+    normalize: boolean,
+    versions: readonly VersionWithSchema[],
+  ) {
     const schema = schemaText(req.schema);
     if (schema === undefined) return undefined;
     const requestedId = req.id ?? -1;
@@ -63,7 +67,7 @@ export class RegisterService {
       { schemaType: req.schemaType ?? 'AVRO', schema, references: req.references },
       { normalize, validate: false, allowDeletedReferences: true },
     );
-    let live = (await this.state.versions(reader, qs.key)).filter((v) => !v.deleted);
+    let live = versions.filter((v) => !v.deleted);
     if (requestedVersion === LATEST) live = live.slice(-1);
     const found = findSameSchema(live, identityOf(prepared, canonicalMetadata(req.metadata), canonicalRuleSet(req.ruleSet)));
     if (!found) return undefined;
@@ -82,7 +86,8 @@ export class RegisterService {
     const requestedId = req.id !== undefined && req.id >= 0 ? req.id : -1;
     const requestedVersion = req.version ?? 0;
 
-    const mode = await this.modes.effective(tx, scope);
+    // Read inside the transaction: the config, mode and versions may have changed since the fast path looked.
+    const { mode, config, versions } = await this.configs.forSubject(tx, qs);
     const context = contextPrefix(qs.context);
     if (isReadOnly(mode)) throw operationNotPermitted(readOnlyMessage(scope));
     if (requestedId >= 0 && !isImportLike(mode)) {
@@ -92,11 +97,8 @@ export class RegisterService {
       throw operationNotPermitted(`Subject ${qs.key} in context ${context} is not in read-write mode`);
     }
     const importing = isImportLike(mode);
-    // Read inside the transaction: the config may have changed since the fast path looked.
-    const config = await this.configs.effective(tx, scope);
     const normalize = options.normalize || config.normalize === true;
 
-    const versions = await this.state.versions(tx, qs.key);
     const nextVersion = versions.length > 0 ? versions[versions.length - 1]!.version + 1 : 1;
     const live = versions.filter((v) => !v.deleted);
     const latest = live[live.length - 1];

@@ -6,13 +6,15 @@
  * store (Postgres, several processes) nothing mutable is cached: every read goes to the store, so a write
  * answered by one process is visible on every other at once. Schema records under an id are immutable and
  * cached in both cases (dropped when purged, by us or, through store events, by another process), so
- * loading a subject's version list costs one light query (no schema texts) in both cases.
+ * loading a subject's version list costs one light query (no schema texts) in both cases. On a shared
+ * store, what a request needs together (a scope chain's config and mode, a subject's versions with them)
+ * is read in one query: each round trip costs the database client more CPU than the registry's own work.
  *
  * Every query takes the reader to use: inside `write` that must be the transaction (PGlite serialises all
  * queries behind an open transaction, so reading through the store there would wait on ourselves).
  */
 import type { Config, Mode } from '@schemata/serdes';
-import type { SchemaRecord, Store, StoreReader, StoreWriter, VersionWithSchema } from '../store/store.js';
+import type { SchemaRecord, ScopeSettings, Store, StoreReader, StoreWriter, VersionRecord, VersionWithSchema } from '../store/store.js';
 import { LoadingCache, LruCache } from './cache.js';
 
 /** What a write transaction touched, applied to the caches once it has committed (or failed). */
@@ -65,12 +67,29 @@ export class RegistryState {
   }
 
   /**
+   * `versions(subject)` with the config and mode stored at each scope of `chain`, read from the store in one
+   * query (one round trip), bypassing the caches: for shared stores (exclusive ones answer the same from
+   * their caches through `versions`, `config` and `mode`).
+   */
+  async versionsAndSettings(
+    reader: StoreReader,
+    subject: string,
+    chain: readonly string[],
+  ): Promise<{ versions: readonly VersionWithSchema[]; settings: ScopeSettings[] }> {
+    const { versions, settings } = await reader.subjectVersionsAndSettings(subject, chain);
+    return { versions: await this.withSchemas(reader, subject, versions), settings };
+  }
+
+  private async load(reader: StoreReader, subject: string): Promise<VersionWithSchema[]> {
+    return this.withSchemas(reader, subject, await reader.subjectVersions(subject));
+  }
+
+  /**
    * The version rows joined with the cached (immutable) schema records: after a delete, a subject with
    * 1,000 versions reloads 1,000 short rows rather than 1,000 schema texts. The full join only when a
    * record is not cached.
    */
-  private async load(reader: StoreReader, subject: string): Promise<VersionWithSchema[]> {
-    const rows = await reader.subjectVersions(subject);
+  private async withSchemas(reader: StoreReader, subject: string, rows: readonly VersionRecord[]): Promise<VersionWithSchema[]> {
     const joined: VersionWithSchema[] = [];
     for (const row of rows) {
       const schema = this.records.get(recordKey(row.context, row.schemaId));
@@ -94,6 +113,18 @@ export class RegistryState {
   async mode(reader: StoreReader, scope: string): Promise<Mode | undefined> {
     if (!this.exclusive) return reader.mode(scope);
     return this.modeCache.get(scope, () => reader.mode(scope));
+  }
+
+  /** The config stored at each scope of a chain, in its order (shared stores: one query for the chain). */
+  async configs(reader: StoreReader, chain: readonly string[]): Promise<(Config | undefined)[]> {
+    if (!this.exclusive) return (await reader.scopeSettings(chain)).map((s) => s.config);
+    return Promise.all(chain.map((s) => this.config(reader, s)));
+  }
+
+  /** The mode stored at each scope of a chain, in its order (shared stores: one query for the chain). */
+  async modes(reader: StoreReader, chain: readonly string[]): Promise<(Mode | undefined)[]> {
+    if (!this.exclusive) return (await reader.scopeSettings(chain)).map((s) => s.mode);
+    return Promise.all(chain.map((s) => this.mode(reader, s)));
   }
 
   /** Runs one serialized write transaction and then updates or invalidates what it touched. */

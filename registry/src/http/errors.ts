@@ -2,7 +2,8 @@
  * Every error leaves as Confluent's `{"error_code": N, "message": "..."}`, whatever raised it: the core's
  * RegistryError, fastify's own errors (body too large, bad media type, malformed URL), unknown routes
  * (404, never 405: Confluent's JS client falls back only on 404), and connection-level parse failures.
- * Client mistakes never become 5xx (clients retry those, with backoff).
+ * Client mistakes never become 5xx (clients retry those, with backoff). Unexpected failures (5xx) are
+ * logged with the request line (never the body).
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -15,6 +16,7 @@ import {
   RegistryError,
   unsupportedMediaType,
 } from '../core/errors.js';
+import type { Logger } from '../log.js';
 import { negotiate } from './content-type.js';
 
 function isFastifyError(e: unknown): e is FastifyError {
@@ -43,19 +45,22 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: Registr
   return reply.code(err.status).header('content-type', negotiate(req.headers.accept)).send(JSON.stringify(err.toBody()));
 }
 
-/** Installs the error, not-found and framework-error handlers on the root instance. */
-export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((err, req, reply) => {
-    const mapped = toRegistryError(err);
-    if (mapped.status >= 500) req.log.error({ err }, 'request failed');
-    return sendError(req, reply, mapped);
-  });
+/** Answers any thrown value in Confluent's shape, logging it when it is a 5xx. */
+function answerError(log: Logger, err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const mapped = toRegistryError(err);
+  if (mapped.status >= 500) log.error({ err, method: req.method, url: req.url }, 'request failed');
+  return sendError(req, reply, mapped);
+}
+
+/** Installs the error and not-found handlers on the root instance. */
+export function installErrorHandlers(app: FastifyInstance, log: Logger): void {
+  app.setErrorHandler((err, req, reply) => answerError(log, err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError(req, reply, httpNotFound()));
 }
 
 /** For fastify's `frameworkErrors` option: router-level failures (bad percent-encoding) get our shape too. */
-export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
-  void sendError(req, reply, toRegistryError(err));
+export function frameworkErrorHandler(log: Logger): (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => void {
+  return (err, req, reply) => void answerError(log, err, req, reply);
 }
 
 /**

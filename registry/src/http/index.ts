@@ -1,6 +1,7 @@
 /** The HTTP layer: one module of routes per resource, over the core's use cases. */
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from '../core/index.js';
+import type { Logger } from '../log.js';
 import { registerBodyParsers } from './content-type.js';
 import { installErrorHandlers } from './errors.js';
 import { compatibilityRoutes } from './routes/compatibility.js';
@@ -13,11 +14,12 @@ import { schemaRoutes } from './routes/schemas.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { versionRoutes } from './routes/versions.js';
 
-export { clientErrorHandler, frameworkErrors } from './errors.js';
+export { clientErrorHandler, frameworkErrorHandler } from './errors.js';
 
-export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo): void {
+/** Installs parsers, error handlers and routes; `log` receives unexpected (5xx) errors. */
+export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo, log: Logger): void {
   registerBodyParsers(app);
-  installErrorHandlers(app);
+  installErrorHandlers(app, log);
   // One plugin (encapsulation context) per resource; they inherit the parsers and handlers set above.
   const plugins: ((child: FastifyInstance) => void)[] = [
     (child) => rootRoutes(child, info),

@@ -12,6 +12,11 @@ export interface StoreOptions {
   dataDir?: string;
   /** Postgres connection pool size. */
   poolSize?: number;
+  /**
+   * Errors the store recovers from or cannot report to a caller (Postgres: a pooled connection lost, the
+   * notification listener's connection lost). Default: ignored.
+   */
+  onError?: (message: string, err: unknown) => void;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -20,7 +25,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
 
 /** Creates (but does not open) the store the options select. */
 export async function createStore(options: StoreOptions = {}): Promise<Store> {
-  if (isPostgresUrl(options.databaseUrl)) return new SqlStore(new PostgresDriver(options.databaseUrl, options.poolSize));
+  if (isPostgresUrl(options.databaseUrl)) return new SqlStore(new PostgresDriver(options.databaseUrl, options.poolSize, options.onError));
   if (options.databaseUrl) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
   return new SqlStore(await PGliteDriver.open(options.dataDir ?? './data'));
 }

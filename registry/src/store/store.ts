@@ -65,6 +65,19 @@ export interface Referrer {
   deleted: boolean;
 }
 
+/** What one config/mode scope holds: its own config and mode, each absent when not set there. */
+export interface ScopeSettings {
+  config?: Config | undefined;
+  mode?: Mode | undefined;
+}
+
+/** A subject's versions with the settings of the scopes asked for (see `subjectVersionsAndSettings`). */
+export interface SubjectVersionsAndSettings {
+  versions: VersionRecord[];
+  /** One entry per scope asked for, in the same order. */
+  settings: ScopeSettings[];
+}
+
 export interface ListVersionsQuery {
   /** Only subjects whose stored key starts with this (already qualified by the core). */
   subjectPrefix?: string;
@@ -102,6 +115,16 @@ export interface StoreReader {
 
   config(scope: string): Promise<Config | undefined>;
   mode(scope: string): Promise<Mode | undefined>;
+  /**
+   * The config and mode of each scope (e.g. a scope chain) in one query: one entry per scope, in the order
+   * given. What `config` and `mode` answer scope by scope, for one round trip instead of one per call.
+   */
+  scopeSettings(scopes: readonly string[]): Promise<ScopeSettings[]>;
+  /**
+   * `subjectVersions(subject)` and `scopeSettings(scopes)` in one query: what registering, looking up or
+   * checking a schema reads first, in one round trip on a database that cannot be cached in front of.
+   */
+  subjectVersionsAndSettings(subject: string, scopes: readonly string[]): Promise<SubjectVersionsAndSettings>;
 }
 
 export interface NewSchema extends Omit<SchemaRecord, 'id'> {

@@ -21,10 +21,14 @@ export class PostgresDriver implements SqlDriver {
   private listener: pg.Client | undefined;
   private readonly listeners = new Map<string, ((payload: string) => void)[]>();
 
-  constructor(connectionString: string, poolSize = 10) {
+  constructor(
+    connectionString: string,
+    poolSize = 10,
+    private readonly onError: (message: string, err: unknown) => void = () => {},
+  ) {
     this.pool = new pg.Pool({ connectionString, max: poolSize, application_name: 'schemata-registry' });
     // An idle client losing its connection must not crash the process; the pool replaces it.
-    this.pool.on('error', () => {});
+    this.pool.on('error', (err) => this.onError('idle Postgres connection failed (the pool replaces it)', err));
     this.direct = clientOf(this.pool);
   }
 
@@ -80,7 +84,9 @@ export class PostgresDriver implements SqlDriver {
     if (!this.listener) {
       const pool = this.pool as pg.Pool & { options: pg.PoolConfig };
       this.listener = new pg.Client(pool.options);
-      this.listener.on('error', () => {});
+      this.listener.on('error', (err) =>
+        this.onError('Postgres notification connection failed: hard deletes by other processes are no longer seen', err),
+      );
       this.listener.on('notification', (msg) => {
         for (const cb of this.listeners.get(msg.channel) ?? []) cb(msg.payload ?? '');
       });

@@ -1,5 +1,5 @@
 import type { Config, Metadata, Mode, RuleSet, SchemaReference, SchemaType } from '@schemata/serdes';
-import type { SchemaRecord, VersionRecord, VersionWithSchema } from '../store.js';
+import type { SchemaRecord, ScopeSettings, VersionRecord, VersionWithSchema } from '../store.js';
 
 /** Column lists and row → record mapping, kept beside each other so they cannot drift apart. */
 
@@ -55,3 +55,26 @@ export function toVersionWithSchema(r: VersionSchemaRow): VersionWithSchema {
 
 export type ConfigRow = { config: Config };
 export type ModeRow = { mode: Mode };
+
+/** A stored config or mode of a scope (one of them set per row). */
+export interface SettingRow {
+  scope: string;
+  config: Config | null;
+  mode: Mode | null;
+}
+
+/** A row of the versions-and-settings query: a version (no scope) or a setting (no version columns). */
+export type VersionOrSettingRow = (VersionRow & { scope: null }) | SettingRow;
+
+/** The settings of each scope asked for, in its order, from the setting rows found. */
+export function toScopeSettings(scopes: readonly string[], rows: readonly SettingRow[]): ScopeSettings[] {
+  return scopes.map((scope) => {
+    const settings: ScopeSettings = {};
+    for (const r of rows) {
+      if (r.scope !== scope) continue;
+      if (r.config) settings.config = r.config;
+      if (r.mode) settings.mode = r.mode;
+    }
+    return settings;
+  });
+}

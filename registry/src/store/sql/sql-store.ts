@@ -4,11 +4,13 @@ import type {
   NewSchema,
   Referrer,
   SchemaRecord,
+  ScopeSettings,
   Store,
   StoreEvent,
   StoreReader,
   StoreWriter,
   SubjectSummary,
+  SubjectVersionsAndSettings,
   VersionRecord,
   VersionWithSchema,
 } from '../store.js';
@@ -18,11 +20,14 @@ import {
   SCHEMA_COLUMNS,
   VERSION_COLUMNS,
   toSchema,
+  toScopeSettings,
   toVersion,
   toVersionWithSchema,
   type ConfigRow,
   type ModeRow,
   type SchemaRow,
+  type SettingRow,
+  type VersionOrSettingRow,
   type VersionRow,
   type VersionSchemaRow,
 } from './rows.js';
@@ -31,6 +36,24 @@ const EVENTS_CHANNEL = 'schemata_events';
 
 const JOINED = `SELECT ${VERSION_COLUMNS}, ${SCHEMA_COLUMNS}
   FROM versions v JOIN schemas s ON s.context = v.context AND s.id = v.schema_id`;
+
+/**
+ * The config and mode rows (scope, config, mode) of the scopes in the text[] parameter `param`, each row
+ * prefixed with `pad` (NULL columns lining it up with a first branch of a UNION).
+ */
+const settingsSql = (param: string, pad = '') => `
+  SELECT ${pad}scope, config, NULL::text AS mode FROM configs WHERE scope = ANY(${param}::text[])
+  UNION ALL
+  SELECT ${pad}scope, NULL::jsonb AS config, mode FROM modes WHERE scope = ANY(${param}::text[])`;
+
+const SCOPE_SETTINGS = settingsSql('$1');
+
+/** A subject's version rows (scope NULL) and the setting rows of the scopes in $2, versions ascending. */
+const VERSIONS_AND_SETTINGS = `
+  SELECT ${VERSION_COLUMNS}, NULL::text AS scope, NULL::jsonb AS config, NULL::text AS mode
+    FROM versions v WHERE v.subject = $1
+  UNION ALL${settingsSql('$2', 'NULL, NULL, NULL, NULL, NULL, NULL, ')}
+  ORDER BY version`;
 
 /** Every query, over any client: the pool outside transactions, the transaction's connection inside. */
 class SqlReader implements StoreReader {
@@ -152,6 +175,22 @@ class SqlReader implements StoreReader {
   async mode(scope: string): Promise<Mode | undefined> {
     const rows = await this.db.query<ModeRow>('SELECT mode FROM modes WHERE scope = $1', [scope], 'mode');
     return rows[0]?.mode;
+  }
+
+  async scopeSettings(scopes: readonly string[]): Promise<ScopeSettings[]> {
+    const rows = await this.db.query<SettingRow>(SCOPE_SETTINGS, [scopes], 'scope_settings');
+    return toScopeSettings(scopes, rows);
+  }
+
+  async subjectVersionsAndSettings(subject: string, scopes: readonly string[]): Promise<SubjectVersionsAndSettings> {
+    const rows = await this.db.query<VersionOrSettingRow>(VERSIONS_AND_SETTINGS, [subject, scopes], 'subject_versions_settings');
+    const versions: VersionRecord[] = [];
+    const settings: SettingRow[] = [];
+    for (const row of rows) {
+      if (row.scope === null) versions.push(toVersion(row));
+      else settings.push(row);
+    }
+    return { versions, settings: toScopeSettings(scopes, settings) };
   }
 }
 
