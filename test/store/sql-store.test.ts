@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, type NewSchema, type Store } from '../../registry/src/store/index.js';
+import pg from 'pg';
+import { createStore, type NewSchema, type Store, type StoreEvent } from '../../registry/src/store/index.js';
 import { announcePostgresSkip, DATABASE_URL, freshDatabase } from '../helpers/postgres.js';
 
 function schema(context: string, text: string, extra: Partial<NewSchema> = {}): NewSchema {
@@ -200,5 +201,51 @@ describe.skipIf(!DATABASE_URL)('Postgres', () => {
   storeContract('SqlStore on Postgres', async () => {
     const db = await freshDatabase('store');
     return { store: await createStore({ databaseUrl: db.url, poolSize: 8 }), cleanup: () => db.drop() };
+  });
+});
+
+describe.skipIf(!DATABASE_URL)('Postgres notifications between processes', () => {
+  it('tells another store of hard deletes, and after its listening connection is killed, resyncs and hears again', async () => {
+    const db = await freshDatabase('notify');
+    const a = await createStore({ databaseUrl: db.url, poolSize: 2 });
+    const b = await createStore({ databaseUrl: db.url, poolSize: 2 });
+    try {
+      await a.open();
+      await b.open();
+      const events: StoreEvent[] = [];
+      b.onEvent((e) => events.push(e));
+      const waitFor = async (pred: (e: StoreEvent) => boolean) => {
+        for (let i = 0; i < 200 && !events.some(pred); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(events.some(pred)).toBe(true);
+      };
+      const purgeOne = async (text: string) => {
+        const id = await a.write(async (tx) => {
+          const id = await tx.insertSchema(schema('.', text));
+          await tx.insertVersion({ subject: `n-${text}`, context: '.', version: 1, schemaId: id, deleted: true, ts: 1 });
+          return id;
+        });
+        await a.write((tx) => tx.purgeVersion(`n-${text}`, 1));
+        return id;
+      };
+      const first = await purgeOne('"one"');
+      await waitFor((e) => e.kind === 'schemaPurged' && e.id === first);
+
+      // Kill every LISTENing backend (b's and a's listeners): b must reconnect and announce a resync.
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      const killed = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+      );
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThanOrEqual(2);
+      await waitFor((e) => e.kind === 'resync');
+
+      const second = await purgeOne('"two"');
+      await waitFor((e) => e.kind === 'schemaPurged' && e.id === second);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
   });
 });

@@ -94,12 +94,20 @@ export class ReadService {
     state.onWrite((fx) => this.onWrite(fx));
     state.store.onEvent((e) => {
       if (e.kind === 'schemaPurged') this.forget(e.context, e.id);
+      else this.forgetAll();
     });
   }
 
   private onWrite(fx: WriteEffects): void {
     for (const p of fx.purged) this.forget(p.context, p.id);
     if (fx.subjects.size > 0 || fx.added.length > 0 || fx.everything) this.withSubject?.invalidateAll();
+  }
+
+  private forgetAll(): void {
+    this.hot.invalidateAll();
+    this.bodies.invalidateAll();
+    this.withSubject?.invalidateAll();
+    this.loader.forgetAll();
   }
 
   private forget(context: string, id: number): void {

@@ -130,4 +130,8 @@ export class SchemaLoader {
   forget(context: string, id: number): void {
     this.stored.delete(`${context}\u0000${id}`);
   }
+
+  forgetAll(): void {
+    this.stored.clear();
+  }
 }

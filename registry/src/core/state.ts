@@ -57,6 +57,7 @@ export class RegistryState {
     this.records = new LruCache(sizes.records);
     store.onEvent((e) => {
       if (e.kind === 'schemaPurged') this.records.delete(recordKey(e.context, e.id));
+      else this.records.clear();
     });
   }
 

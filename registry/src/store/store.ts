@@ -152,7 +152,10 @@ export interface StoreWriter extends StoreReader {
 }
 
 /** What other processes sharing the store changed, for caches that must not go stale. */
-export type StoreEvent = { kind: 'schemaPurged'; context: string; id: number };
+export type StoreEvent =
+  | { kind: 'schemaPurged'; context: string; id: number }
+  /** Events may have been missed (the notification connection dropped and came back): drop every cache. */
+  | { kind: 'resync' };
 
 export interface Store extends StoreReader {
   /** `embedded` (PGlite, one process owns the data), `postgres` or `kafka`. */

@@ -17,6 +17,8 @@ export interface SqlDriver extends SqlClient {
   notify(client: SqlClient, channel: string, payload: string): Promise<void>;
   /** Receives notifications from every process on the database. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  /** Called when notifications may have been lost (the listening connection dropped and came back). */
+  onResync(cb: () => void): void;
   close(): Promise<void>;
 }
 

@@ -83,6 +83,8 @@ export class PGliteDriver implements SqlDriver {
 
   async listen(): Promise<void> {}
 
+  onResync(): void {}
+
   async close(): Promise<void> {
     await this.db.close();
     if (this.lockFile) rmSync(this.lockFile, { force: true });

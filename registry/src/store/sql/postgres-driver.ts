@@ -4,6 +4,10 @@ import { MIGRATION_LOCK_KEY, WRITE_LOCK_KEY, type SqlClient, type SqlDriver } fr
 // int8 (bigint) columns hold epoch milliseconds here, well inside Number's safe range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 function clientOf(c: pg.PoolClient | pg.Pool): SqlClient {
   return {
     async query<R>(sql: string, params: readonly unknown[] = [], name?: string): Promise<R[]> {
@@ -16,17 +20,19 @@ function clientOf(c: pg.PoolClient | pg.Pool): SqlClient {
 /** Postgres through a `pg` pool. Several registry processes may share the database. */
 export class PostgresDriver implements SqlDriver {
   readonly kind = 'postgres' as const;
-  private readonly pool: pg.Pool;
+  private readonly pool: pg.Pool & { options: pg.PoolConfig };
   private readonly direct: SqlClient;
   private listener: pg.Client | undefined;
   private readonly listeners = new Map<string, ((payload: string) => void)[]>();
+  private readonly resyncCallbacks: (() => void)[] = [];
+  private closing = false;
 
   constructor(
     connectionString: string,
     poolSize = 10,
     private readonly onError: (message: string, err: unknown) => void = () => {},
   ) {
-    this.pool = new pg.Pool({ connectionString, max: poolSize, application_name: 'schemata-registry' });
+    this.pool = new pg.Pool({ connectionString, max: poolSize, application_name: 'schemata-registry' }) as pg.Pool & { options: pg.PoolConfig };
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', (err) => this.onError('idle Postgres connection failed (the pool replaces it)', err));
     this.direct = clientOf(this.pool);
@@ -81,21 +87,59 @@ export class PostgresDriver implements SqlDriver {
     const list = this.listeners.get(channel) ?? [];
     list.push(onPayload);
     this.listeners.set(channel, list);
-    if (!this.listener) {
-      const pool = this.pool as pg.Pool & { options: pg.PoolConfig };
-      this.listener = new pg.Client(pool.options);
-      this.listener.on('error', (err) =>
-        this.onError('Postgres notification connection failed: hard deletes by other processes are no longer seen', err),
+    if (!this.listener) await this.connectListener();
+    else if (list.length === 1) await this.listener.query(`LISTEN ${quoteIdent(channel)}`);
+  }
+
+  /** What to call when notifications may have been lost (the listener connection dropped). */
+  onResync(cb: () => void): void {
+    this.resyncCallbacks.push(cb);
+  }
+
+  /**
+   * One dedicated connection receives notifications. When it drops, it is re-established with backoff and
+   * every channel is listened to again; notifications sent in between are lost, so `onResync` callbacks run
+   * once it is back (caches then drop everything rather than risk serving a hard-deleted schema).
+   */
+  private async connectListener(): Promise<void> {
+    const client = new pg.Client(this.pool.options);
+    let lost = false;
+    const onLost = (err: unknown) => {
+      if (lost || this.closing) return;
+      lost = true;
+      this.onError('Postgres notification connection lost; reconnecting', err);
+      if (this.listener === client) this.listener = undefined;
+      client.end().catch(() => {});
+      this.scheduleReconnect();
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost(new Error('connection ended')));
+    client.on('notification', (msg) => {
+      for (const cb of this.listeners.get(msg.channel) ?? []) cb(msg.payload ?? '');
+    });
+    await client.connect();
+    for (const channel of this.listeners.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+    this.listener = client;
+  }
+
+  private scheduleReconnect(attempt = 0): void {
+    const delay = Math.min(100 * 2 ** attempt, 5_000);
+    setTimeout(() => {
+      if (this.closing) return;
+      this.connectListener().then(
+        () => {
+          for (const cb of this.resyncCallbacks) cb();
+        },
+        (err) => {
+          this.onError('Postgres notification connection: reconnect failed', err);
+          this.scheduleReconnect(attempt + 1);
+        },
       );
-      this.listener.on('notification', (msg) => {
-        for (const cb of this.listeners.get(msg.channel) ?? []) cb(msg.payload ?? '');
-      });
-      await this.listener.connect();
-    }
-    if (list.length === 1) await this.listener.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    }, delay).unref();
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.listener?.end().catch(() => {});
     await this.pool.end();
   }

@@ -309,6 +309,9 @@ export class SqlStore extends SqlReader implements Store {
   async open(): Promise<void> {
     await migrate(this.driver);
     if (!this.exclusive) {
+      this.driver.onResync(() => {
+        for (const l of this.listeners) l({ kind: 'resync' });
+      });
       await this.driver.listen(EVENTS_CHANNEL, (payload) => {
         let event: StoreEvent;
         try {
