@@ -30,11 +30,21 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // Signal handlers go in before the server starts (and prints its ready line): a SIGTERM that arrives
+  // right after the ready line must shut down gracefully, not kill the process with the default action.
+  let signalled: NodeJS.Signals | undefined;
+  let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
+    signalled ??= signal;
+  };
+  const handler = (signal: NodeJS.Signals) => onSignal(signal);
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+
   const { startServer } = await import('./app.js');
   const server = await startServer(config);
   await new Promise<void>((resolve) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    onSignal = (signal) => {
       if (stopping) return;
       stopping = true;
       server.log.info({ signal }, 'shutting down');
@@ -49,8 +59,7 @@ async function main(): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (signalled) onSignal(signalled);
   });
   return 0;
 }
