@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AvroDeserializer,
   AvroSerializer,
@@ -16,7 +16,7 @@ import {
   loadSubject,
   type CodegenOptions,
 } from '@schemata/serdes';
-import { FIXTURES, compile, importModule, removeScratchDirs, scratchDir, startRegistry, type TestRegistry } from './helpers.js';
+import { FIXTURES, codegenSuite, compile, importModule, scratchDir, type TestRegistry } from './helpers.js';
 
 const AVRO = path.join(FIXTURES, 'avro');
 const FILES = ['order.avsc', 'event.avsc', 'customer.avsc'].map((f) => path.join(AVRO, f));
@@ -98,13 +98,9 @@ describe('Avro codegen', () => {
   let registry: TestRegistry;
   let client: RegistryClient;
 
-  beforeAll(async () => {
-    registry = await startRegistry();
-    client = new RegistryClient({ baseUrls: registry.url, latestCacheTtlMs: 0 });
-  });
-  afterAll(async () => {
-    await registry?.close();
-    await removeScratchDirs();
+  codegenSuite((r, c) => {
+    registry = r;
+    client = c;
   });
 
   it('writes a header naming the sources and is deterministic whatever the input order', async () => {

@@ -1,16 +1,17 @@
 /**
  * Helpers for the codegen and CLI suites: scratch directories inside the repo (test/.tmp, gitignored, so
  * generated code resolves `@schemata/serdes` through the workspace link), compiling generated code with
- * the repo's tsc under strict settings, and a real registry (buildApp over in-memory PGlite) on a
- * loopback port.
+ * the repo's tsc under strict settings; the real registry of the serdes suites (helpers there).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildApp } from '../../registry/src/app.js';
-import { createStore } from '../../registry/src/store/index.js';
+import { afterAll } from 'vitest';
+import { RegistryClient } from '@schemata/serdes';
+import { withRegistry, type TestRegistry } from '../serdes/helpers.js';
+
+export type { TestRegistry };
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = path.join(REPO, 'test/fixtures/codegen');
@@ -74,16 +75,11 @@ export function importModule<T = Record<string, unknown>>(file: string): Promise
   return import(pathToFileURL(file).href) as Promise<T>;
 }
 
-export interface TestRegistry {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** The registry server on 127.0.0.1:<free port> over an in-memory PGlite store. */
-export async function startRegistry(): Promise<TestRegistry> {
-  const store = await createStore({ dataDir: 'memory://' });
-  const app = await buildApp({ store, ownsStore: true });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+/**
+ * The registry of a codegen suite, and a client to it that never caches latest versions, handed to
+ * `ready` before the first test; the scratch directories are removed after the suite.
+ */
+export function codegenSuite(ready: (registry: TestRegistry, client: RegistryClient) => void): void {
+  withRegistry((registry) => ready(registry, new RegistryClient({ baseUrls: registry.url, latestCacheTtlMs: 0 })));
+  afterAll(() => removeScratchDirs());
 }

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ProtobufDeserializer,
   ProtobufSerializer,
@@ -18,7 +18,7 @@ import {
   type CodegenOptions,
 } from '@schemata/serdes';
 import { CHAIN_PROTOS, expectChainRegistered } from '../helpers/protobuf-chain.js';
-import { FIXTURES, compile, importModule, removeScratchDirs, scratchDir, startRegistry, type TestRegistry } from './helpers.js';
+import { FIXTURES, codegenSuite, compile, importModule, scratchDir, type TestRegistry } from './helpers.js';
 
 const PROTO = path.join(FIXTURES, 'proto');
 const ORDER = 'acme/orders/v1/order.proto';
@@ -75,13 +75,9 @@ describe('Protobuf codegen', () => {
   let registry: TestRegistry;
   let client: RegistryClient;
 
-  beforeAll(async () => {
-    registry = await startRegistry();
-    client = new RegistryClient({ baseUrls: registry.url, latestCacheTtlMs: 0 });
-  });
-  afterAll(async () => {
-    await registry?.close();
-    await removeScratchDirs();
+  codegenSuite((r, c) => {
+    registry = r;
+    client = c;
   });
 
   it('generates types for nested messages, enums, maps, oneofs and imports, deterministically', async () => {

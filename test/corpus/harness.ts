@@ -4,14 +4,12 @@
  * asks `POST /compatibility/subjects/{s}/versions/latest?verbose=true` about the NEW one (`reader`) under
  * BACKWARD and FORWARD (and LENIENT BACKWARD where the case has a verdict for it).
  */
-import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { loadCorpus, type PairCase as CorpusPair } from '../formats/corpus.js';
 import { enc, expectStatus, type LiveRegistry } from '../helpers/live-registry.js';
 
-const FIXTURES = new URL('../fixtures/compat/', import.meta.url);
-
 export function loadFixture<T>(file: string): T[] {
-  return JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as T[];
+  return loadCorpus<T[]>(file);
 }
 
 export type Format = 'avro' | 'protobuf' | 'jsonschema';
@@ -26,13 +24,7 @@ export interface CaseReference {
   schema: string;
 }
 
-export interface PairCase {
-  id: string;
-  description: string;
-  writer: string;
-  reader: string;
-  backward: boolean | null;
-  forward: boolean | null;
+export interface PairCase extends CorpusPair {
   backward_lenient?: boolean | null;
   writer_references?: CaseReference[];
   reader_references?: CaseReference[];

@@ -5,71 +5,17 @@
 import avsc from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { compileAvroDecoder } from '../../serdes/src/serde/avro-decoder.js';
-import { PastEndError } from '../../serdes/src/serde/avsc-internal.js';
+import { PastEndError, ReadTap } from '../../serdes/src/serde/avsc-internal.js';
+import { AVRO_KINDS, complexRecord, randomValue } from './avro-kinds.js';
 
 type NodeBuffer = Parameters<ReturnType<typeof compileAvroDecoder>>[0];
 
 const SCHEMAS: Record<string, unknown> = {
-  primitives: {
-    type: 'record',
-    name: 'P',
-    fields: [
-      { name: 'n', type: 'null' },
-      { name: 'b', type: 'boolean' },
-      { name: 'i', type: 'int' },
-      { name: 'l', type: 'long' },
-      { name: 'f', type: 'float' },
-      { name: 'd', type: 'double' },
-      { name: 's', type: 'string' },
-      { name: 'y', type: 'bytes' },
-    ],
-  },
-  complex: {
-    type: 'record',
-    name: 'acme.C',
-    fields: [
-      { name: 'e', type: { type: 'enum', name: 'E', symbols: ['A', 'B', 'C'] } },
-      { name: 'fx', type: { type: 'fixed', name: 'F', size: 5 } },
-      { name: 'arr', type: { type: 'array', items: { type: 'record', name: 'Item', fields: [{ name: 'k', type: 'string' }, { name: 'v', type: ['null', 'long'] }] } } },
-      { name: 'map', type: { type: 'map', values: { type: 'array', items: 'double' } } },
-      { name: 'opt', type: ['null', 'Item'], default: null },
-      { name: 'nested', type: { type: 'record', name: 'N', fields: [{ name: 'deep', type: { type: 'record', name: 'D', fields: [{ name: 'x', type: 'int' }] } }] } },
-      { name: 'nulls', type: { type: 'array', items: 'null' } },
-    ],
-  },
-  wrappedUnion: { type: 'record', name: 'W', fields: [{ name: 'u', type: ['int', 'long', 'string'] }] },
-  logical: {
-    type: 'record',
-    name: 'L',
-    fields: [
-      { name: 'ts', type: { type: 'long', logicalType: 'timestamp-millis' } },
-      { name: 'dec', type: { type: 'bytes', logicalType: 'decimal', precision: 5, scale: 2 } },
-    ],
-  },
-  recursive: {
-    type: 'record',
-    name: 'Node',
-    fields: [
-      { name: 'value', type: 'int' },
-      { name: 'children', type: { type: 'array', items: 'Node' } },
-      { name: 'next', type: ['null', 'Node'], default: null },
-    ],
-  },
-  topLevelString: 'string',
-  topLevelUnion: ['null', 'string', { type: 'array', items: 'int' }],
+  ...AVRO_KINDS,
+  complex: complexRecord([], [{ name: 'nulls', type: { type: 'array', items: 'null' } }]),
   topLevelMap: { type: 'map', values: 'string' },
   unicode: { type: 'record', name: 'U', fields: [{ name: 's', type: 'string' }] },
 };
-
-/** A random value of the recursive Node schema (avsc's random() does not terminate on recursion). */
-function randomTree(depth: number): unknown {
-  const n = depth > 0 ? Math.floor(Math.random() * 3) : 0;
-  return {
-    value: Math.floor(Math.random() * 1000) - 500,
-    children: Array.from({ length: n }, () => randomTree(depth - 1)),
-    next: depth > 0 && Math.random() < 0.5 ? randomTree(depth - 1) : null,
-  };
-}
 
 describe('compiled Avro decoder', () => {
   for (const [name, schema] of Object.entries(SCHEMAS)) {
@@ -77,7 +23,7 @@ describe('compiled Avro decoder', () => {
       const type = avsc.Type.forSchema(schema as avsc.Schema);
       const decode = compileAvroDecoder(type);
       for (let i = 0; i < 300; i++) {
-        const value = name === 'recursive' ? randomTree(4) : type.random();
+        const value = randomValue(name, type);
         const buf = type.toBuffer(value) as NodeBuffer;
         const st = { pos: 0 };
         const mine = decode(buf, st);
@@ -128,6 +74,15 @@ describe('compiled Avro decoder', () => {
     expect(() => un(Buffer.from([0x04]) as NodeBuffer, { pos: 0 })).toThrow(/invalid union index: 2/);
     const lng = compileAvroDecoder(avsc.Type.forSchema('long'));
     expect(() => lng(Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]) as NodeBuffer, { pos: 0 })).toThrow(/precision loss/);
+  });
+
+  it('ReadTap (avsc reading with a reader schema) reads longs with the same varint reader', () => {
+    const long = avsc.Type.forSchema('long');
+    for (const v of [0, -1, 63, -64, 300, -(2 ** 40), -(2 ** 52), 9007199254740990]) {
+      expect(new ReadTap(long.toBuffer(v)).readLong()).toBe(v);
+    }
+    expect(() => new ReadTap(Buffer.from([0x80, 0x80])).readLong()).toThrow(PastEndError);
+    expect(() => new ReadTap(Buffer.from([...new Array<number>(10).fill(0xff), 0x01])).readLong()).toThrow(/longer than 64 bits/);
   });
 
   it('keeps a "__proto__" map key as data', () => {

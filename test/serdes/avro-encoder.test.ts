@@ -5,68 +5,19 @@
 import avsc from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { compileAvroEncoder, InvalidAvroValue, type EncodeState } from '../../serdes/src/serde/avro-encoder.js';
+import { AVRO_KINDS, complexRecord, randomValue } from './avro-kinds.js';
 
 const SCHEMAS: Record<string, unknown> = {
-  primitives: {
-    type: 'record',
-    name: 'P',
-    fields: [
-      { name: 'n', type: 'null' },
-      { name: 'b', type: 'boolean' },
-      { name: 'i', type: 'int' },
-      { name: 'l', type: 'long' },
-      { name: 'f', type: 'float' },
-      { name: 'd', type: 'double' },
-      { name: 's', type: 'string' },
-      { name: 'y', type: 'bytes' },
-    ],
-  },
-  complex: {
-    type: 'record',
-    name: 'acme.C',
-    fields: [
-      { name: 'e', type: { type: 'enum', name: 'E', symbols: ['A', 'B', 'C'] } },
-      { name: 'fx', type: { type: 'fixed', name: 'F', size: 5 } },
-      { name: 'arr', type: { type: 'array', items: { type: 'record', name: 'Item', fields: [{ name: 'k', type: 'string' }, { name: 'v', type: ['null', 'long'] }] } } },
-      { name: 'map', type: { type: 'map', values: { type: 'array', items: 'double' } } },
-      { name: 'opt', type: ['null', 'Item'], default: null },
-      { name: 'u', type: ['null', 'boolean', 'int', 'string', 'bytes', { type: 'array', items: 'int' }, { type: 'map', values: 'int' }] },
-      { name: 'nested', type: { type: 'record', name: 'N', fields: [{ name: 'deep', type: { type: 'record', name: 'D', fields: [{ name: 'x', type: 'int' }] } }] } },
+  ...AVRO_KINDS,
+  complex: complexRecord(
+    [{ name: 'u', type: ['null', 'boolean', 'int', 'string', 'bytes', { type: 'array', items: 'int' }, { type: 'map', values: 'int' }] }],
+    [
       { name: 'withDefault', type: 'string', default: 'dflt' },
       { name: 'count', type: 'int', default: 3 },
     ],
-  },
-  wrappedUnion: { type: 'record', name: 'W', fields: [{ name: 'u', type: ['int', 'long', 'string'] }] },
-  logical: {
-    type: 'record',
-    name: 'L',
-    fields: [
-      { name: 'ts', type: { type: 'long', logicalType: 'timestamp-millis' } },
-      { name: 'dec', type: { type: 'bytes', logicalType: 'decimal', precision: 5, scale: 2 } },
-    ],
-  },
-  recursive: {
-    type: 'record',
-    name: 'Node',
-    fields: [
-      { name: 'value', type: 'int' },
-      { name: 'children', type: { type: 'array', items: 'Node' } },
-      { name: 'next', type: ['null', 'Node'], default: null },
-    ],
-  },
-  topLevelString: 'string',
+  ),
   topLevelLong: 'long',
-  topLevelUnion: ['null', 'string', { type: 'array', items: 'int' }],
 };
-
-function randomTree(depth: number): unknown {
-  const n = depth > 0 ? Math.floor(Math.random() * 3) : 0;
-  return {
-    value: Math.floor(Math.random() * 1000) - 500,
-    children: Array.from({ length: n }, () => randomTree(depth - 1)),
-    next: depth > 0 && Math.random() < 0.5 ? randomTree(depth - 1) : null,
-  };
-}
 
 function encode(type: avsc.Type, value: unknown, size = 16): Buffer {
   const st: EncodeState = { buf: Buffer.alloc(size) as EncodeState['buf'], pos: 0 };
@@ -80,7 +31,7 @@ describe('compiled Avro encoder', () => {
       const type = avsc.Type.forSchema(schema as avsc.Schema);
       const enc = compileAvroEncoder(type);
       for (let i = 0; i < 300; i++) {
-        const value = name === 'recursive' ? randomTree(4) : type.random();
+        const value = randomValue(name, type);
         // A tiny starting buffer makes every path grow it.
         const st: EncodeState = { buf: Buffer.alloc(3) as EncodeState['buf'], pos: 0 };
         enc(st, value);

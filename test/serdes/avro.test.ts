@@ -2,7 +2,7 @@
  * Avro serde against a real registry: round trips, subject strategies and serializer modes, schema
  * evolution with a reader schema, references, the synchronous fast path and bad bytes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AvroDeserializer,
   AvroSerializer,
@@ -15,7 +15,7 @@ import {
   UnknownSchemaIdError,
   WireFormatError,
 } from '@schemata/serdes';
-import { startRegistry, type TestRegistry } from './helpers.js';
+import { withRegistry, type TestRegistry } from './helpers.js';
 
 const USER_V1 = {
   type: 'record',
@@ -36,12 +36,9 @@ const USER_V2 = {
 let registry: TestRegistry;
 let client: RegistryClient;
 
-beforeAll(async () => {
-  registry = await startRegistry();
-  client = new RegistryClient({ baseUrls: registry.url });
-});
-afterAll(async () => {
-  await registry?.close();
+withRegistry((r) => {
+  registry = r;
+  client = new RegistryClient({ baseUrls: r.url });
 });
 
 describe('Avro round trips', () => {

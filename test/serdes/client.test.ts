@@ -2,9 +2,9 @@
  * The registry client over real HTTP: the registry server for the REST calls, failover and coalescing;
  * tiny local HTTP servers (real peers on 127.0.0.1) that fail on purpose for retries, timeouts and auth.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RegistryClient, RegistryError, LruCache } from '@schemata/serdes';
-import { countingProxy, deadUrl, json, startRegistry, tinyServer, type TestRegistry, type TinyServer } from './helpers.js';
+import { countingProxy, deadUrl, json, tinyServer, withRegistry, type TestRegistry, type TinyServer } from './helpers.js';
 
 const RECORD = (name: string, fields: Array<{ name: string; type: unknown; default?: unknown }> = [{ name: 'a', type: 'int' }]) =>
   JSON.stringify({ type: 'record', name, fields });
@@ -13,12 +13,9 @@ let registry: TestRegistry;
 let client: RegistryClient;
 const servers: TinyServer[] = [];
 
-beforeAll(async () => {
-  registry = await startRegistry();
-  client = new RegistryClient({ baseUrls: registry.url });
-});
-afterAll(async () => {
-  await registry?.close();
+withRegistry((r) => {
+  registry = r;
+  client = new RegistryClient({ baseUrls: r.url });
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));

@@ -4,6 +4,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../registry/src/app.js';
 import { createStore } from '../../registry/src/store/index.js';
 
@@ -19,6 +20,21 @@ export async function startRegistry(): Promise<TestRegistry> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/**
+ * A registry for the tests of the calling file (or `describe` block): started before them, handed to
+ * `started` (to make clients, register fixtures), closed after them.
+ */
+export function withRegistry(started: (registry: TestRegistry) => void | Promise<void>): void {
+  let registry: TestRegistry | undefined;
+  beforeAll(async () => {
+    registry = await startRegistry();
+    await started(registry);
+  });
+  afterAll(async () => {
+    await registry?.close();
+  });
 }
 
 export interface TinyServer {

@@ -24,7 +24,7 @@ import {
 } from '@confluentinc/schemaregistry';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import Long from 'long';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AvroDeserializer,
   AvroSerializer,
@@ -36,21 +36,16 @@ import {
   protobufFormat,
   type ResolvedReference,
 } from '@schemata/serdes';
-import { startRegistry, type TestRegistry } from './helpers.js';
+import { withRegistry } from './helpers.js';
 
-let registry: TestRegistry;
 let ours: RegistryClient;
 let confluent: SchemaRegistryClient;
 let kafkajs: SchemaRegistry;
 
-beforeAll(async () => {
-  registry = await startRegistry();
+withRegistry((registry) => {
   ours = new RegistryClient({ baseUrls: registry.url });
   confluent = new SchemaRegistryClient({ baseURLs: [registry.url] });
   kafkajs = new SchemaRegistry({ host: registry.url });
-});
-afterAll(async () => {
-  await registry?.close();
 });
 
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));

@@ -1,7 +1,7 @@
 /** JSON Schema serde against a real registry: validation on write, optional validation on read, references, bad bytes. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeserializationError, JsonDeserializer, JsonSerializer, RegistryClient, SerializationError } from '@schemata/serdes';
-import { startRegistry, type TestRegistry } from './helpers.js';
+import { withRegistry } from './helpers.js';
 
 const PRODUCT = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -16,15 +16,10 @@ const PRODUCT = {
   required: ['id', 'name'],
 };
 
-let registry: TestRegistry;
 let client: RegistryClient;
 
-beforeAll(async () => {
-  registry = await startRegistry();
+withRegistry((registry) => {
   client = new RegistryClient({ baseUrls: registry.url });
-});
-afterAll(async () => {
-  await registry?.close();
 });
 
 describe('JSON Schema serde', () => {

@@ -5,7 +5,7 @@
  */
 import Long from 'long';
 import protobuf from 'protobufjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DeserializationError,
   ProtobufDeserializer,
@@ -16,7 +16,7 @@ import {
   frame,
 } from '@schemata/serdes';
 import { CHAIN_PROTOS, expectChainRegistered } from '../helpers/protobuf-chain.js';
-import { startRegistry, type TestRegistry } from './helpers.js';
+import { withRegistry } from './helpers.js';
 
 const MONEY = `syntax = "proto3";
 package acme;
@@ -55,18 +55,13 @@ message Ping {
 }
 `;
 
-let registry: TestRegistry;
 let client: RegistryClient;
 const refs = [{ name: 'acme/money.proto', subject: 'acme/money.proto', version: 1 }];
 const orderSchema = { schema: ORDER, schemaType: 'PROTOBUF' as const, references: refs };
 
-beforeAll(async () => {
-  registry = await startRegistry();
+withRegistry(async (registry) => {
   client = new RegistryClient({ baseUrls: registry.url });
   await client.register('acme/money.proto', { schema: MONEY, schemaType: 'PROTOBUF' });
-});
-afterAll(async () => {
-  await registry?.close();
 });
 
 const order = {

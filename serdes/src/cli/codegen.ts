@@ -1,21 +1,8 @@
 /** `serdes codegen`: TypeScript types and typed serde factories from .avsc/.proto files and registry subjects. */
-import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CodegenError, emptyInput, generateTypeScript, loadAvroFiles, loadProtoFiles, loadSubject, type CodegenOptions } from '../codegen/index.js';
-import {
-  CliError,
-  EXIT_OK,
-  Output,
-  REGISTRY_HELP,
-  REGISTRY_OPTIONS,
-  Secrets,
-  connect,
-  guard,
-  parseOrFail,
-  parseVersion,
-  type Io,
-} from './common.js';
+import { CliError, EXIT_OK, REGISTRY_HELP, connect, parseVersion, runCommand, type Io } from './common.js';
 
 export const CODEGEN_HELP = `Usage: serdes codegen [options] FILE...
        serdes codegen [options] --registry URL --subject SUBJECT [--version V]
@@ -50,33 +37,19 @@ function choice<T extends string>(flag: string, value: string | undefined, allow
 }
 
 export async function codegen(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseOrFail('codegen', () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...REGISTRY_OPTIONS,
-        include: { type: 'string', short: 'I', multiple: true },
-        subject: { type: 'string', multiple: true },
-        version: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        'import-from': { type: 'string' },
-        timestamps: { type: 'string' },
-        dates: { type: 'string' },
-        decimals: { type: 'string' },
-        int64: { type: 'string' },
-        'keep-case': { type: 'boolean', default: false },
-      },
-    }),
-  );
-  if (values.help) {
-    io.stdout(CODEGEN_HELP);
-    return EXIT_OK;
-  }
-  const secrets = new Secrets();
-  const out = new Output(io, values.json, secrets);
-  return guard('codegen', io, values.json, secrets, async () => {
+  const flags = {
+    include: { type: 'string', short: 'I', multiple: true },
+    subject: { type: 'string', multiple: true },
+    version: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'import-from': { type: 'string' },
+    timestamps: { type: 'string' },
+    dates: { type: 'string' },
+    decimals: { type: 'string' },
+    int64: { type: 'string' },
+    'keep-case': { type: 'boolean', default: false },
+  } as const;
+  return runCommand('codegen', argv, io, { help: CODEGEN_HELP, options: flags }, async ({ values, positionals }, { out, secrets }) => {
     const options: CodegenOptions = { keepCase: values['keep-case'] };
     const timestamps = choice('timestamps', values.timestamps, ['date', 'number'] as const);
     const dates = choice('dates', values.dates, ['date', 'number'] as const);

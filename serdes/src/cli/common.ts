@@ -6,6 +6,7 @@
  * Exit codes: 0 success; 1 a check failed (incompatible schema, registration refused, invalid schema);
  * 2 usage or I/O error (bad flags, unreadable file, registry unreachable or refusing the credentials).
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RegistryClient } from '../client/client.js';
 import { RegistryError } from '../client/errors.js';
 import type { SchemaType } from '../formats/format.js';
@@ -152,10 +153,17 @@ export function exitCodeFor(e: unknown): number {
   return EXIT_USAGE;
 }
 
+/** An error in JSON output. */
+export interface ErrorJson {
+  message: string;
+  status?: number;
+  errorCode?: number;
+}
+
 /** An error as `{ message, status?, errorCode? }` for JSON output. */
-export function errorJson(e: unknown, secrets: Secrets): { message: string; status?: number; errorCode?: number } {
+export function errorJson(e: unknown, secrets: Secrets): ErrorJson {
   if (e instanceof RegistryError) {
-    const out: { message: string; status?: number; errorCode?: number } = { message: secrets.redact(e.message) };
+    const out: ErrorJson = { message: secrets.redact(e.message) };
     if (e.status > 0) out.status = e.status;
     if (e.errorCode > 0) out.errorCode = e.errorCode;
     return out;
@@ -225,6 +233,65 @@ export async function guard(command: string, io: Io, json: boolean, secrets: Sec
     io.stderr(`${text}\n`);
     return code;
   }
+}
+
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+type CommandConfig<O extends CommandOptions> = { args: string[]; allowPositionals: true; strict: true; options: typeof REGISTRY_OPTIONS & O };
+
+/** A command's parsed arguments: the registry options, its own `O`, and the positionals. */
+export type CommandArgs<O extends CommandOptions> = ReturnType<typeof parseArgs<CommandConfig<O>>>;
+
+/** What a command body prints through, and the secrets it must keep out of what it prints. */
+export interface CommandContext {
+  out: Output;
+  secrets: Secrets;
+}
+
+/**
+ * The frame of every command: parses `argv` (the registry options plus `options`), prints `help` for
+ * `--help`, else runs `body` under `guard` (errors become a message and an exit code).
+ */
+export async function runCommand<const O extends CommandOptions>(
+  command: string,
+  argv: string[],
+  io: Io,
+  spec: { help: string; options: O },
+  body: (args: CommandArgs<O>, context: CommandContext) => Promise<number>,
+): Promise<number> {
+  const config: CommandConfig<O> = { args: argv, allowPositionals: true, strict: true, options: { ...REGISTRY_OPTIONS, ...spec.options } };
+  const args = parseOrFail(command, () => parseArgs(config));
+  // The registry options are in every command's values (TypeScript cannot see it through the generic O).
+  const { help, json } = args.values as { help: boolean; json: boolean };
+  if (help) {
+    io.stdout(spec.help);
+    return EXIT_OK;
+  }
+  const secrets = new Secrets();
+  const out = new Output(io, json, secrets);
+  return guard(command, io, json, secrets, () => body(args, { out, secrets }));
+}
+
+/** The registry client of a command that talks to one, announced on the first line of text output. */
+export function connectAndAnnounce(command: string, values: { registry?: string | undefined; user?: string | undefined }, io: Io, context: CommandContext): Registry {
+  const registry = connect(command, values, io, context.secrets);
+  context.out.line(`registry ${registry.label}`);
+  return registry;
+}
+
+/**
+ * A failure of one subject of a command that goes through several: the error goes into the subject's JSON
+ * result and a `<label> <subject> (<file>): <error>` line to stderr; answers the exit code it calls for.
+ */
+export function subjectFailure(
+  label: string,
+  spec: { subject: string; display: string },
+  result: { error?: ErrorJson },
+  e: unknown,
+  context: CommandContext,
+): number {
+  result.error = errorJson(e, context.secrets);
+  context.out.warn(`${label} ${spec.subject} (${spec.display}): ${errorText(e, context.secrets)}`);
+  return exitCodeFor(e);
 }
 
 /** `a=b` split at the first `=`. */

@@ -4,25 +4,11 @@
  * reference are written too: Protobuf ones at their import path (so `serdes codegen -I <output-dir>`
  * finds them), the others as `<subject>.<ext>`.
  */
-import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SchemaReference, SchemaType } from '../formats/format.js';
 import type { RegistryClient } from '../client/client.js';
-import {
-  CliError,
-  EXIT_OK,
-  EXTENSION_BY_TYPE,
-  Output,
-  REGISTRY_HELP,
-  REGISTRY_OPTIONS,
-  Secrets,
-  connect,
-  guard,
-  parseOrFail,
-  parseVersion,
-  type Io,
-} from './common.js';
+import { CliError, EXIT_OK, EXTENSION_BY_TYPE, REGISTRY_HELP, connectAndAnnounce, parseVersion, runCommand, type Io } from './common.js';
 
 export const DOWNLOAD_HELP = `Usage: serdes download [options] --output-dir DIR SUBJECT...
        serdes download [options] --output-dir DIR --pattern REGEX...
@@ -62,28 +48,15 @@ function inside(dir: string, file: string): boolean {
 }
 
 export async function download(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseOrFail('download', () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...REGISTRY_OPTIONS,
-        'output-dir': { type: 'string' },
-        subject: { type: 'string', multiple: true },
-        pattern: { type: 'string', multiple: true },
-        version: { type: 'string' },
-        references: { type: 'boolean', default: false },
-      },
-    }),
-  );
-  if (values.help) {
-    io.stdout(DOWNLOAD_HELP);
-    return EXIT_OK;
-  }
-  const secrets = new Secrets();
-  const out = new Output(io, values.json, secrets);
-  return guard('download', io, values.json, secrets, async () => {
+  const options = {
+    'output-dir': { type: 'string' },
+    subject: { type: 'string', multiple: true },
+    pattern: { type: 'string', multiple: true },
+    version: { type: 'string' },
+    references: { type: 'boolean', default: false },
+  } as const;
+  return runCommand('download', argv, io, { help: DOWNLOAD_HELP, options }, async ({ values, positionals }, context) => {
+    const { out } = context;
     const outputDir = values['output-dir'];
     if (!outputDir) throw new CliError('download: --output-dir is required');
     const version = parseVersion('download', values.version);
@@ -96,8 +69,7 @@ export async function download(argv: string[], io: Io): Promise<number> {
     });
     const named = [...positionals, ...(values.subject ?? [])];
     if (named.length === 0 && patterns.length === 0) throw new CliError('download: no subject given: pass SUBJECT... or --pattern REGEX');
-    const { client, label } = connect('download', values, io, secrets);
-    out.line(`registry ${label}`);
+    const { client, label } = connectAndAnnounce('download', values, io, context);
 
     const subjects = [...named];
     if (patterns.length > 0) {

@@ -1,5 +1,4 @@
 /** `serdes register`: registers schema files under subjects (with references), as Confluent's Maven plugin does. */
-import { parseArgs } from 'node:util';
 import { RegistryError } from '../client/errors.js';
 import type { SchemaInfo } from '../client/client.js';
 import {
@@ -7,19 +6,14 @@ import {
   EXIT_FAILED,
   EXIT_OK,
   EXIT_USAGE,
-  Output,
   REGISTRY_HELP,
-  REGISTRY_OPTIONS,
-  Secrets,
-  connect,
-  errorJson,
-  errorText,
-  exitCodeFor,
-  guard,
-  parseOrFail,
+  connectAndAnnounce,
+  runCommand,
+  subjectFailure,
+  type ErrorJson,
   type Io,
 } from './common.js';
-import { dependencyOrder, readSchemaFile, resolveReferenceVersions, subjectSpecs } from './subjects.js';
+import { SCHEMA_FILE_OPTIONS, dependencyOrder, readSchemaFiles, resolveReferenceVersions, subjectSpecs } from './subjects.js';
 
 export const REGISTER_HELP = `Usage: serdes register [options] SUBJECT=FILE...
        serdes register [options] --subject SUBJECT FILE
@@ -60,37 +54,15 @@ interface Registered {
   id?: number;
   version?: number;
   references?: Array<{ name: string; subject: string; version: number }>;
-  error?: { message: string; status?: number; errorCode?: number };
+  error?: ErrorJson;
 }
 
 export async function register(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseOrFail('register', () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...REGISTRY_OPTIONS,
-        subject: { type: 'string' },
-        type: { type: 'string' },
-        reference: { type: 'string', multiple: true },
-        config: { type: 'string' },
-        normalize: { type: 'boolean', default: false },
-      },
-    }),
-  );
-  if (values.help) {
-    io.stdout(REGISTER_HELP);
-    return EXIT_OK;
-  }
-  const secrets = new Secrets();
-  const out = new Output(io, values.json, secrets);
-  return guard('register', io, values.json, secrets, async () => {
+  return runCommand('register', argv, io, { help: REGISTER_HELP, options: SCHEMA_FILE_OPTIONS }, async ({ values, positionals }, context) => {
+    const { out } = context;
     const specs = dependencyOrder('register', await subjectSpecs('register', values, positionals, io));
-    const texts = new Map<string, string>();
-    for (const s of specs) texts.set(s.subject, await readSchemaFile('register', s));
-    const { client, label } = connect('register', values, io, secrets);
-    out.line(`registry ${label}`);
+    const texts = await readSchemaFiles('register', specs);
+    const { client, label } = connectAndAnnounce('register', values, io, context);
 
     const registered = new Map<string, number>();
     const failed = new Set<string>();
@@ -117,10 +89,8 @@ export async function register(argv: string[], io: Io): Promise<number> {
         out.line(`registered ${spec.subject} (${spec.display}, ${spec.schemaType}): schema id ${answer.id}, version ${version}`);
       } catch (e) {
         failed.add(spec.subject);
-        const code = e instanceof RegistryError || e instanceof CliError ? exitCodeFor(e) : EXIT_USAGE;
+        const code = subjectFailure('FAILED', spec, result, e, context);
         worst = Math.max(worst, code);
-        result.error = errorJson(e, secrets);
-        out.warn(`FAILED ${spec.subject} (${spec.display}): ${errorText(e, secrets)}`);
         if (code === EXIT_USAGE && e instanceof RegistryError && e.status === 0) break; // registry unreachable: stop
       }
     }

@@ -47,6 +47,15 @@ export interface SubjectSpec {
   normalize?: boolean;
 }
 
+/** The options of the commands that take schema files for subjects (register, test-compatibility). */
+export const SCHEMA_FILE_OPTIONS = {
+  subject: { type: 'string' },
+  type: { type: 'string' },
+  reference: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  normalize: { type: 'boolean', default: false },
+} as const;
+
 /** `NAME=SUBJECT[@VERSION]`. */
 export function parseReference(command: string, text: string): ReferenceSpec {
   const [name, rest] = splitPair(command, text, 'a reference NAME=SUBJECT[@VERSION]');
@@ -169,12 +178,19 @@ export async function subjectSpecs(
   return specs;
 }
 
-export async function readSchemaFile(command: string, spec: SubjectSpec): Promise<string> {
+async function readSchemaFile(command: string, spec: SubjectSpec): Promise<string> {
   try {
     return await readFile(spec.file, 'utf8');
   } catch (e) {
     throw new CliError(`${command}: cannot read ${spec.display} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+}
+
+/** The schema texts of the specs by subject, all read before anything is sent to the registry. */
+export async function readSchemaFiles(command: string, specs: readonly SubjectSpec[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const s of specs) texts.set(s.subject, await readSchemaFile(command, s));
+  return texts;
 }
 
 /**

@@ -4,27 +4,20 @@
  * or all of them for a *_TRANSITIVE level: `POST /compatibility/subjects/{s}/versions`); `--version`
  * checks against one version. Exit code 1 when any schema is incompatible.
  */
-import { parseArgs } from 'node:util';
 import { RegistryError } from '../client/errors.js';
 import type { CompatibilityResult, RegistryClient } from '../client/client.js';
 import {
-  CliError,
   EXIT_FAILED,
   EXIT_OK,
-  Output,
   REGISTRY_HELP,
-  REGISTRY_OPTIONS,
-  Secrets,
-  connect,
-  errorJson,
-  errorText,
-  exitCodeFor,
-  guard,
-  parseOrFail,
+  connectAndAnnounce,
   parseVersion,
+  runCommand,
+  subjectFailure,
+  type ErrorJson,
   type Io,
 } from './common.js';
-import { readSchemaFile, resolveReferenceVersions, subjectSpecs } from './subjects.js';
+import { SCHEMA_FILE_OPTIONS, readSchemaFiles, resolveReferenceVersions, subjectSpecs } from './subjects.js';
 
 export const TEST_COMPATIBILITY_HELP = `Usage: serdes test-compatibility [options] SUBJECT=FILE...
        serdes test-compatibility [options] --subject SUBJECT FILE
@@ -68,7 +61,7 @@ interface Checked {
   /** The registry's messages as it sent them. */
   messages: string[];
   note?: string;
-  error?: { message: string; status?: number; errorCode?: number };
+  error?: ErrorJson;
 }
 
 /**
@@ -117,35 +110,13 @@ async function levelOf(client: RegistryClient, subject: string): Promise<string 
 }
 
 export async function testCompatibility(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseOrFail('test-compatibility', () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...REGISTRY_OPTIONS,
-        subject: { type: 'string' },
-        type: { type: 'string' },
-        reference: { type: 'string', multiple: true },
-        config: { type: 'string' },
-        version: { type: 'string' },
-        normalize: { type: 'boolean', default: false },
-      },
-    }),
-  );
-  if (values.help) {
-    io.stdout(TEST_COMPATIBILITY_HELP);
-    return EXIT_OK;
-  }
-  const secrets = new Secrets();
-  const out = new Output(io, values.json, secrets);
-  return guard('test-compatibility', io, values.json, secrets, async () => {
+  const options = { ...SCHEMA_FILE_OPTIONS, version: { type: 'string' } } as const;
+  return runCommand('test-compatibility', argv, io, { help: TEST_COMPATIBILITY_HELP, options }, async ({ values, positionals }, context) => {
+    const { out } = context;
     const against: Checked['against'] = values.version === undefined ? 'level' : parseVersion('test-compatibility', values.version);
     const specs = await subjectSpecs('test-compatibility', values, positionals, io);
-    const texts = new Map<string, string>();
-    for (const s of specs) texts.set(s.subject, await readSchemaFile('test-compatibility', s));
-    const { client, label } = connect('test-compatibility', values, io, secrets);
-    out.line(`registry ${label}`);
+    const texts = await readSchemaFiles('test-compatibility', specs);
+    const { client, label } = connectAndAnnounce('test-compatibility', values, io, context);
 
     const results: Checked[] = [];
     let worst = EXIT_OK;
@@ -199,10 +170,7 @@ export async function testCompatibility(argv: string[], io: Io): Promise<number>
           out.line(`  - ${head ? `${head}: ` : ''}${i.description}`);
         }
       } catch (e) {
-        const code = e instanceof CliError ? e.exitCode : exitCodeFor(e);
-        worst = Math.max(worst, code);
-        result.error = errorJson(e, secrets);
-        out.warn(`ERROR ${spec.subject} (${spec.display}): ${errorText(e, secrets)}`);
+        worst = Math.max(worst, subjectFailure('ERROR', spec, result, e, context));
       }
     }
     const bad = results.filter((r) => !r.compatible && r.error === undefined).length;

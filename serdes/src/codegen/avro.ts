@@ -107,6 +107,9 @@ function branchName(node: SchemaNode): string {
   return isNamedNode(node) ? node.name.full : node.type;
 }
 
+/** Which way a conversion goes: to the wire (TypeScript value → avsc value) or from it. */
+type Direction = 'to' | 'from';
+
 interface Logical {
   ts: string;
   /** TS value → avsc value. */
@@ -325,43 +328,25 @@ export class AvroGenerator {
     }
   }
 
-  /** Expression converting `e` (the TypeScript value) to the avsc value. */
-  private toWire(node: SchemaNode, e: string, depth: number): string {
+  /**
+   * Expression converting `e`: `to` the wire, the TypeScript value to the avsc value, or `from` it. The
+   * generated converter functions are named `$toWire_…` and `$fromWire_…` accordingly.
+   */
+  private convert(direction: Direction, node: SchemaNode, e: string, depth: number): string {
     if (!this.needs(node)) return e;
-    const lt = this.logical(node);
-    if (lt?.to) return lt.to(e);
+    const logical = this.logical(node)?.[direction];
+    if (logical) return logical(e);
     const x = `x${depth}`;
     switch (node.type) {
       case 'record':
         this.usedRecords.add(node);
-        return `$toWire_${this.nameOf(node)}(${e})`;
+        return `$${direction}Wire_${this.nameOf(node)}(${e})`;
       case 'array':
-        return `${e}.map((${x}: any) => ${this.toWire(node.items, x, depth + 1)})`;
+        return `${e}.map((${x}: any) => ${this.convert(direction, node.items, x, depth + 1)})`;
       case 'map':
-        return `$serdes.mapValues(${e}, (${x}: any) => ${this.toWire(node.values, x, depth + 1)})`;
+        return `$serdes.mapValues(${e}, (${x}: any) => ${this.convert(direction, node.values, x, depth + 1)})`;
       case 'union':
-        return `${this.unionHelper(node).to}(${e})`;
-      default:
-        return e;
-    }
-  }
-
-  /** Expression converting `e` (the avsc value) to the TypeScript value. */
-  private fromWire(node: SchemaNode, e: string, depth: number): string {
-    if (!this.needs(node)) return e;
-    const lt = this.logical(node);
-    if (lt?.from) return lt.from(e);
-    const x = `x${depth}`;
-    switch (node.type) {
-      case 'record':
-        this.usedRecords.add(node);
-        return `$fromWire_${this.nameOf(node)}(${e})`;
-      case 'array':
-        return `${e}.map((${x}: any) => ${this.fromWire(node.items, x, depth + 1)})`;
-      case 'map':
-        return `$serdes.mapValues(${e}, (${x}: any) => ${this.fromWire(node.values, x, depth + 1)})`;
-      case 'union':
-        return `${this.unionHelper(node).from}(${e})`;
+        return `${this.unionHelper(node)[direction]}(${e})`;
       default:
         return e;
     }
@@ -369,21 +354,14 @@ export class AvroGenerator {
 
   private recordConverters(r: RecordNode): string {
     const name = this.nameOf(r);
-    const fieldsTo = r.fields.map((f: FieldNode) => `    ${propertyKey(f.name)}: ${this.toWire(f.type, access('v', f.name), 0)},`);
-    const fieldsFrom = r.fields.map((f: FieldNode) => `    ${propertyKey(f.name)}: ${this.fromWire(f.type, access('v', f.name), 0)},`);
-    return [
-      `function $toWire_${name}(v: ${name}): any {`,
+    const converter = (direction: Direction, signature: string): string[] => [
+      `function $${direction}Wire_${name}${signature} {`,
       `  return {`,
-      ...fieldsTo,
+      ...r.fields.map((f: FieldNode) => `    ${propertyKey(f.name)}: ${this.convert(direction, f.type, access('v', f.name), 0)},`),
       `  };`,
       `}`,
-      ``,
-      `function $fromWire_${name}(v: any): ${name} {`,
-      `  return {`,
-      ...fieldsFrom,
-      `  };`,
-      `}`,
-    ].join('\n');
+    ];
+    return [...converter('to', `(v: ${name}): any`), ``, ...converter('from', `(v: any): ${name}`)].join('\n');
   }
 
   private unionKey(node: UnionNode): string {
@@ -419,8 +397,8 @@ export class AvroGenerator {
       for (const t of node.types) {
         if (!this.needs(t)) continue;
         const k = str(branchName(t));
-        to.push(`  if (${k} in v) return { ${k}: ${this.toWire(t, `v[${k}]`, 0)} };`);
-        from.push(`  if (${k} in v) return { ${k}: ${this.fromWire(t, `v[${k}]`, 0)} };`);
+        to.push(`  if (${k} in v) return { ${k}: ${this.convert('to', t, `v[${k}]`, 0)} };`);
+        from.push(`  if (${k} in v) return { ${k}: ${this.convert('from', t, `v[${k}]`, 0)} };`);
       }
     } else {
       // One branch per JavaScript kind: test the kinds that need a conversion, most specific first.
@@ -454,8 +432,8 @@ export class AvroGenerator {
           toGuard = OBJECT_GUARD('v');
           fromGuard = `typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array)`;
         }
-        to.push(`  if (${toGuard}) return ${this.toWire(t, 'v', 0)};`);
-        from.push(`  if (${fromGuard}) return ${this.fromWire(t, 'v', 0)};`);
+        to.push(`  if (${toGuard}) return ${this.convert('to', t, 'v', 0)};`);
+        from.push(`  if (${fromGuard}) return ${this.convert('from', t, 'v', 0)};`);
       }
     }
     to.push('  return v;', '}');
@@ -481,8 +459,8 @@ export class AvroGenerator {
     lines.push(`  readerSchema: ${u.readerSchema === u.schema ? `${constName}Schema` : `${constName}ReaderSchema`},`);
     if (isNamedNode(u.root)) lines.push(`  recordName: ${str(u.root.name.full)},`);
     if (this.needs(u.root)) {
-      lines.push(`  toWire: (v: ${name}): unknown => ${this.toWire(u.root, 'v', 0)},`);
-      lines.push(`  fromWire: (v: unknown): ${name} => ${this.fromWire(u.root, '(v as any)', 0)},`);
+      lines.push(`  toWire: (v: ${name}): unknown => ${this.convert('to', u.root, 'v', 0)},`);
+      lines.push(`  fromWire: (v: unknown): ${name} => ${this.convert('from', u.root, '(v as any)', 0)},`);
     }
     lines.push(`};`);
     return `${lines.join('\n')}

@@ -8,21 +8,24 @@
  * generated type name.
  */
 import protobuf from 'protobufjs';
-import type { SchemaReference } from '../formats/format.js';
+import type { SchemaReference, SchemaType } from '../formats/format.js';
 import { parseProtobuf } from '../formats/protobuf/index.js';
 import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { AvroDeserializer, AvroSerializer } from '../serde/avro.js';
 import { ProtobufDeserializer, ProtobufSerializer, importSourceReferences, type ProtobufImportSource } from '../serde/protobuf.js';
-import type { Deserializer, Serializer } from '../serde/serde.js';
+import type { Compiled, Deserializer, DeserializerOptions, Serializer, SerializerOptions } from '../serde/serde.js';
 import { SerializationError } from '../serde/errors.js';
-import { subjectNameStrategy, type SubjectNameStrategy, type SubjectNameStrategyName } from '../strategy.js';
+import { subjectNameStrategy, type SubjectNameStrategy } from '../strategy.js';
 
 export type { RegistryClient };
 
 // ---- options and bound serdes ---------------------------------------------------------------------------
 
-/** Options of a generated `create<Type>Serializer`. */
-export interface BoundSerializerOptions {
+/**
+ * Options of a generated `create<Type>Serializer`: the SDK serializer's, plus a fixed subject or a default
+ * topic. `subjectNameStrategy` applies when no `subject` is given.
+ */
+export interface BoundSerializerOptions extends SerializerOptions {
   /**
    * Always write under this subject, whatever the topic. When absent, the subject comes from the topic
    * (`topic` here or the argument of `serialize`) and `subjectNameStrategy` (default: `<topic>-value`).
@@ -30,28 +33,10 @@ export interface BoundSerializerOptions {
   subject?: string;
   /** The topic `serialize` writes to when it is not given a topic. */
   topic?: string;
-  /** A key serializer (subject `<topic>-key` with the topic strategy). Default false. */
-  isKey?: boolean;
-  /** Subject name strategy when no `subject` is given: 'topic' (default), 'record', 'topic-record' or a function. */
-  subjectNameStrategy?: SubjectNameStrategy | SubjectNameStrategyName;
-  /** Register the generated schema if it is not registered yet (default true). False: look it up only. */
-  autoRegister?: boolean;
-  /** Write with the subject's latest version instead of the generated schema. */
-  useLatestVersion?: boolean;
-  /** Write with this schema id. */
-  useSchemaId?: number;
-  /** Write with this version of the subject. */
-  useVersion?: number;
-  /** Register and look up with `normalize=true`. */
-  normalize?: boolean;
-  /** With useLatestVersion: how long the latest version is cached, in ms (default 60 000). */
-  latestCacheTtlMs?: number;
 }
 
 /** Options of a generated `create<Type>Deserializer`. */
-export interface BoundDeserializerOptions {
-  /** A key deserializer. Default false. */
-  isKey?: boolean;
+export interface BoundDeserializerOptions extends DeserializerOptions {
   /** The topic passed to the SDK deserializer when `deserialize` is not given one (informational). */
   topic?: string;
 }
@@ -127,7 +112,7 @@ function topicFor(options: BoundSerializerOptions, topic: string | undefined): s
   return t;
 }
 
-function serdeOptions(options: BoundSerializerOptions, recordName: string | undefined) {
+function serdeOptions(options: BoundSerializerOptions, recordName: string | undefined): SerializerOptions {
   return {
     isKey: options.isKey ?? false,
     subjectNameStrategy: strategyFor(options, recordName),
@@ -140,12 +125,19 @@ function serdeOptions(options: BoundSerializerOptions, recordName: string | unde
   };
 }
 
-/** A serializer for a generated Avro type. */
-export function bindAvroSerializer<T>(client: RegistryClient, binding: AvroBinding<T>, options: BoundSerializerOptions = {}): BoundSerializer<T> {
-  const info: SchemaInfo = { schema: binding.schema, schemaType: 'AVRO' };
-  if (binding.references && binding.references.length > 0) info.references = binding.references.map((r) => ({ ...r }));
-  const inner = new AvroSerializer<unknown>(client, { schema: info, ...serdeOptions(options, binding.recordName) });
-  const toWire = binding.toWire;
+/** The schema a binding registers or looks up, with copies of its references if it has any. */
+function bindingSchema(schema: string, schemaType: SchemaType, references: readonly SchemaReference[] | undefined): SchemaInfo {
+  const info: SchemaInfo = { schema, schemaType };
+  if (references && references.length > 0) info.references = references.map((r) => ({ ...r }));
+  return info;
+}
+
+/** The generated type's serializer on top of an SDK serializer: values go through `toWire` first. */
+function boundSerializer<T>(
+  inner: Serializer<unknown, Compiled>,
+  options: BoundSerializerOptions,
+  toWire: ((value: T) => unknown) | undefined,
+): BoundSerializer<T> {
   return {
     async serialize(value, topic) {
       return inner.serialize(topicFor(options, topic), toWire ? toWire(value) : value);
@@ -154,17 +146,32 @@ export function bindAvroSerializer<T>(client: RegistryClient, binding: AvroBindi
   };
 }
 
+/** The generated type's deserializer on top of an SDK deserializer (made on first use): values come out through `fromWire`. */
+function boundDeserializer<T>(
+  inner: () => Deserializer<unknown, unknown>,
+  options: BoundDeserializerOptions,
+  fromWire: ((value: unknown) => T) | undefined,
+): BoundDeserializer<T> {
+  return {
+    async deserialize(bytes, topic) {
+      const value = await inner().deserialize(topic ?? options.topic ?? '', bytes);
+      return fromWire ? fromWire(value) : (value as T);
+    },
+    deserializer: async () => inner(),
+  };
+}
+
+/** A serializer for a generated Avro type. */
+export function bindAvroSerializer<T>(client: RegistryClient, binding: AvroBinding<T>, options: BoundSerializerOptions = {}): BoundSerializer<T> {
+  const schema = bindingSchema(binding.schema, 'AVRO', binding.references);
+  const inner = new AvroSerializer<unknown>(client, { schema, ...serdeOptions(options, binding.recordName) });
+  return boundSerializer(inner, options, binding.toWire);
+}
+
 /** A deserializer for a generated Avro type: reads any writer schema into the generated shape (schema resolution). */
 export function bindAvroDeserializer<T>(client: RegistryClient, binding: AvroBinding<T>, options: BoundDeserializerOptions = {}): BoundDeserializer<T> {
   const inner = new AvroDeserializer<unknown>(client, { readerSchema: binding.readerSchema, isKey: options.isKey ?? false });
-  const fromWire = binding.fromWire;
-  return {
-    async deserialize(bytes, topic) {
-      const value = await inner.deserialize(topic ?? options.topic ?? '', bytes);
-      return fromWire ? fromWire(value) : (value as T);
-    },
-    deserializer: async () => inner as unknown as Deserializer<unknown, unknown>,
-  };
+  return boundDeserializer(() => inner, options, binding.fromWire);
 }
 
 /** A serializer for a generated Protobuf message type. */
@@ -173,22 +180,14 @@ export function bindProtobufSerializer<T>(
   binding: ProtobufBinding<T>,
   options: BoundSerializerOptions = {},
 ): BoundSerializer<T> {
-  const schema: SchemaInfo = { schema: binding.schema, schemaType: 'PROTOBUF' };
-  if (binding.references && binding.references.length > 0) schema.references = binding.references.map((r) => ({ ...r }));
   const inner = new ProtobufSerializer<object>(client, {
     ...serdeOptions(options, binding.messageType),
-    schema,
+    schema: bindingSchema(binding.schema, 'PROTOBUF', binding.references),
     dependencies: binding.dependencies,
     messageType: binding.messageType,
     keepCase: binding.keepCase ?? false,
   });
-  const toWire = binding.toWire;
-  return {
-    async serialize(value, topic) {
-      return inner.serialize(topicFor(options, topic), (toWire ? toWire(value) : value) as object);
-    },
-    serializer: async () => inner as unknown as Serializer<unknown, never>,
-  };
+  return boundSerializer(inner, options, binding.toWire);
 }
 
 /** A deserializer for a generated Protobuf message type: every message is decoded as that type. */
@@ -198,6 +197,7 @@ export function bindProtobufDeserializer<T>(
   options: BoundDeserializerOptions = {},
 ): BoundDeserializer<T> {
   let inner: ProtobufDeserializer<unknown> | undefined;
+  // Parsing the embedded schema is left to the first use.
   const create = (): ProtobufDeserializer<unknown> => {
     if (inner === undefined) {
       const keepCase = binding.keepCase ?? false;
@@ -207,14 +207,7 @@ export function bindProtobufDeserializer<T>(
     }
     return inner;
   };
-  const fromWire = binding.fromWire;
-  return {
-    async deserialize(bytes, topic) {
-      const value = await create().deserialize(topic ?? options.topic ?? '', bytes);
-      return fromWire ? fromWire(value) : (value as T);
-    },
-    deserializer: async () => create() as unknown as Deserializer<unknown, unknown>,
-  };
+  return boundDeserializer(create, options, binding.fromWire);
 }
 
 // ---- value conversions ----------------------------------------------------------------------------------

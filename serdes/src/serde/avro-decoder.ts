@@ -12,83 +12,18 @@
  * itself, through a bounds-checked ReadTap, so the values stay avsc's.
  */
 import avsc from 'avsc';
-import { PastEndError, ReadTap, readString, type AvscTap, type AvscTypeInternal, type NodeBuffer } from './avsc-internal.js';
+import { AvroCompiler, is } from './avro-compiler.js';
+import { PastEndError, ReadTap, readString, readVarint, type AvscTap, type AvscTypeInternal, type NodeBuffer } from './avsc-internal.js';
 
 /** Reads one value starting at `st.pos` and leaves `st.pos` after it. Throws on bytes that do not fit. */
 export type CompiledAvroDecoder = (buf: NodeBuffer, st: { pos: number }) => unknown;
 
-const types = avsc.types as unknown as Record<string, { prototype: object }>;
 const STRING = avsc.Type.forSchema('string');
-
-function is(type: avsc.Type, name: string): boolean {
-  const ctor = types[name];
-  return ctor !== undefined && Object.getPrototypeOf(type) === ctor.prototype;
-}
 
 interface RecordLike extends avsc.Type {
   fields: Array<{ name: string; type: avsc.Type }>;
   recordConstructor: new (...args: unknown[]) => unknown;
   name: string;
-}
-
-/** Slow path of a varint (2 bytes or more): bounds-checked, beyond 28 bits in float arithmetic (as avsc does). */
-function readVarint(buf: NodeBuffer, st: { pos: number }): number {
-  const len = buf.length;
-  let pos = st.pos;
-  let b: number;
-  let n: number;
-  if (pos + 4 <= len) {
-    // Unrolled, without per-byte bounds checks, for up to 4 bytes (28 bits).
-    b = buf[pos++]!;
-    n = b & 0x7f;
-    if (b < 0x80) {
-      st.pos = pos;
-      return (n >> 1) ^ -(n & 1);
-    }
-    b = buf[pos++]!;
-    n |= (b & 0x7f) << 7;
-    if (b < 0x80) {
-      st.pos = pos;
-      return (n >> 1) ^ -(n & 1);
-    }
-    b = buf[pos++]!;
-    n |= (b & 0x7f) << 14;
-    if (b < 0x80) {
-      st.pos = pos;
-      return (n >> 1) ^ -(n & 1);
-    }
-    b = buf[pos++]!;
-    n |= (b & 0x7f) << 21;
-    if (b < 0x80) {
-      st.pos = pos;
-      return (n >> 1) ^ -(n & 1);
-    }
-  } else {
-    n = 0;
-    let k = 0;
-    do {
-      if (pos >= len) throw new PastEndError(pos, len);
-      b = buf[pos++]!;
-      n |= (b & 0x7f) << k;
-      k += 7;
-    } while (b & 0x80 && k < 28);
-    if (!(b & 0x80)) {
-      st.pos = pos;
-      return (n >> 1) ^ -(n & 1);
-    }
-  }
-  // Beyond 28 bits: float arithmetic, as avsc does (longs are JS numbers).
-  let f = n;
-  let fk = 268435456;
-  do {
-    if (pos >= len) throw new PastEndError(pos, len);
-    if (fk > 2 ** 63) throw new Error('varint longer than 64 bits');
-    b = buf[pos++]!;
-    f += (b & 0x7f) * fk;
-    fk *= 128;
-  } while (b & 0x80);
-  st.pos = pos;
-  return (f % 2 ? -(f + 1) : f) / 2;
 }
 
 function setProto(obj: object, key: string, value: unknown): void {
@@ -129,24 +64,9 @@ function minSize(type: avsc.Type, seen: Set<avsc.Type> = new Set()): number {
 /** Largest count of zero-byte items (e.g. an array of nulls) believed; more is treated as corrupt. */
 const MAX_EMPTY_ITEMS = 1 << 24;
 
-class Compiler {
-  private readonly constants: unknown[] = [];
-  private readonly functions: string[] = [];
-  private readonly recordFns = new Map<avsc.Type, string>();
-  private readonly inlining = new Set<avsc.Type>();
-  private counter = 0;
-
-  constructor(private readonly tap: AvscTap) {}
-
-  private c(value: unknown): string {
-    const i = this.constants.indexOf(value);
-    if (i >= 0) return `C[${i}]`;
-    this.constants.push(value);
-    return `C[${this.constants.length - 1}]`;
-  }
-
-  private v(prefix = 'v'): string {
-    return `${prefix}${this.counter++}`;
+class Compiler extends AvroCompiler {
+  constructor(private readonly tap: AvscTap) {
+    super();
   }
 
   /** Code that reads a zig-zag varint into `target` (declared by the caller). */
@@ -234,20 +154,17 @@ class Compiler {
     }
     if (is(type, 'RecordType')) {
       const rec = type as RecordLike;
-      if (!this.inlining.has(type) && depth < 6) {
-        // Inline: the fields' reads straight into this function.
-        this.inlining.add(type);
+      // Inline: the fields' reads straight into this function.
+      const inline = this.inlined(rec, depth, () => {
         const names = rec.fields.map(() => this.v('f'));
         let code = `{ let ${names.join(', ')};\n`;
         rec.fields.forEach((f, k) => {
           code += this.read(f.type, names[k]!, depth + 1);
         });
-        code += `${target} = new ${this.c(rec.recordConstructor)}(${names.join(', ')}); }\n`;
-        this.inlining.delete(type);
-        return code;
-      }
-      const fn = this.recordFunction(rec);
-      return `st.pos = pos; ${target} = ${fn}(buf, st); pos = st.pos;\n`;
+        return `${code}${target} = new ${this.c(rec.recordConstructor)}(${names.join(', ')}); }\n`;
+      });
+      if (inline !== undefined) return inline;
+      return `st.pos = pos; ${target} = ${this.readerFunction(rec)}(buf, st); pos = st.pos;\n`;
     }
     // Anything else: avsc reads it, through the bounds-checked tap.
     const t = this.c(type);
@@ -256,34 +173,20 @@ class Compiler {
   }
 
   /** A separate function for a record (recursive records, deep nesting). */
-  private recordFunction(rec: RecordLike): string {
-    const existing = this.recordFns.get(rec);
-    if (existing) return existing;
-    const name = `R${this.recordFns.size}`;
-    this.recordFns.set(rec, name);
-    const saved = new Set(this.inlining);
-    this.inlining.clear();
-    this.inlining.add(rec);
-    const names = rec.fields.map(() => this.v('f'));
-    let body = `function ${name}(buf, st) {\nconst len = buf.length; let pos = st.pos; let b; let ${names.join(', ')};\n`;
-    rec.fields.forEach((f, k) => {
-      body += this.read(f.type, names[k]!, 1);
+  private readerFunction(rec: RecordLike): string {
+    return this.recordFunction(rec, 'R', (name) => {
+      const names = rec.fields.map(() => this.v('f'));
+      let body = `function ${name}(buf, st) {\nconst len = buf.length; let pos = st.pos; let b; let ${names.join(', ')};\n`;
+      rec.fields.forEach((f, k) => {
+        body += this.read(f.type, names[k]!, 1);
+      });
+      return `${body}st.pos = pos;\nreturn new ${this.c(rec.recordConstructor)}(${names.join(', ')});\n}\n`;
     });
-    body += `st.pos = pos;\nreturn new ${this.c(rec.recordConstructor)}(${names.join(', ')});\n}\n`;
-    this.inlining.clear();
-    for (const t of saved) this.inlining.add(t);
-    this.functions.push(body);
-    return name;
   }
 
   build(type: avsc.Type): CompiledAvroDecoder {
     const main = `function decode(buf, st) {\nconst len = buf.length; let pos = st.pos; let b; let value;\n${this.read(type, 'value', 0)}st.pos = pos;\nreturn value;\n}\n`;
-    const source = `${this.functions.join('\n')}\n${main}\nreturn decode;`;
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function('C', 'PastEndError', 'readVarint', 'readString', 'setProto', 'Buffer', source) as (
-      ...args: unknown[]
-    ) => CompiledAvroDecoder;
-    return factory(this.constants, PastEndError, readVarint, readString, setProto, Buffer);
+    return this.link(main, 'decode', { PastEndError, readVarint, readString, setProto, Buffer });
   }
 }
 

@@ -8,7 +8,8 @@
  *
  * Types it does not know (logical types, wrapped unions, custom long types…) are written by avsc itself.
  */
-import avsc from 'avsc';
+import type avsc from 'avsc';
+import { AvroCompiler, is } from './avro-compiler.js';
 import { Tap, type AvscTap, type AvscTypeInternal, type NodeBuffer } from './avsc-internal.js';
 
 /** Where the encoder writes: `buf` may be replaced by a bigger buffer while writing. */
@@ -38,13 +39,6 @@ function describeValue(v: unknown): string {
   } catch {
     return String(v);
   }
-}
-
-const types = avsc.types as unknown as Record<string, { prototype: object }>;
-
-function is(type: avsc.Type, name: string): boolean {
-  const ctor = types[name];
-  return ctor !== undefined && Object.getPrototypeOf(type) === ctor.prototype;
 }
 
 /** Replaces st.buf by a buffer with room for `need` more bytes at `pos`, keeping what was written. */
@@ -108,24 +102,9 @@ interface RecordLike extends avsc.Type {
   name: string;
 }
 
-class Compiler {
-  private readonly constants: unknown[] = [];
-  private readonly functions: string[] = [];
-  private readonly recordFns = new Map<avsc.Type, string>();
-  private readonly inlining = new Set<avsc.Type>();
-  private counter = 0;
-
-  constructor(private readonly tap: AvscTap) {}
-
-  private c(value: unknown): string {
-    const i = this.constants.indexOf(value);
-    if (i >= 0) return `C[${i}]`;
-    this.constants.push(value);
-    return `C[${this.constants.length - 1}]`;
-  }
-
-  private v(prefix = 'v'): string {
-    return `${prefix}${this.counter++}`;
+class Compiler extends AvroCompiler {
+  constructor(private readonly tap: AvscTap) {
+    super();
   }
 
   private room(bytes: string): string {
@@ -238,14 +217,9 @@ class Compiler {
     }
     if (is(type, 'RecordType')) {
       const rec = type as RecordLike;
-      if (!this.inlining.has(type) && depth < 6) {
-        this.inlining.add(type);
-        const code = this.recordBody(rec, value, depth);
-        this.inlining.delete(type);
-        return code;
-      }
-      const fn = this.recordFunction(rec);
-      return `st.pos = pos; ${fn}(st, ${value}); buf = st.buf; pos = st.pos;\n`;
+      const inline = this.inlined(rec, depth, () => this.recordBody(rec, value, depth));
+      if (inline !== undefined) return inline;
+      return `st.pos = pos; ${this.writerFunction(rec)}(st, ${value}); buf = st.buf; pos = st.pos;\n`;
     }
     return this.fallback(type, value);
   }
@@ -268,19 +242,13 @@ class Compiler {
     return code;
   }
 
-  private recordFunction(rec: RecordLike): string {
-    const existing = this.recordFns.get(rec);
-    if (existing) return existing;
-    const name = `W${this.recordFns.size}`;
-    this.recordFns.set(rec, name);
-    const saved = new Set(this.inlining);
-    this.inlining.clear();
-    this.inlining.add(rec);
-    const body = `function ${name}(st, value) {\nlet buf = st.buf; let pos = st.pos;\n${this.recordBody(rec, 'value', 1)}st.pos = pos;\n}\n`;
-    this.inlining.clear();
-    for (const t of saved) this.inlining.add(t);
-    this.functions.push(body);
-    return name;
+  /** A separate function for a record (recursive records, deep nesting). */
+  private writerFunction(rec: RecordLike): string {
+    return this.recordFunction(
+      rec,
+      'W',
+      (name) => `function ${name}(st, value) {\nlet buf = st.buf; let pos = st.pos;\n${this.recordBody(rec, 'value', 1)}st.pos = pos;\n}\n`,
+    );
   }
 
   /** avsc writes the value through a Tap on our buffer; if it did not fit, again into a bigger one. */
@@ -297,12 +265,7 @@ class Compiler {
 
   build(type: avsc.Type): CompiledAvroEncoder {
     const main = `function encode(st, value) {\nlet buf = st.buf; let pos = st.pos;\n${this.write(type, 'value', 0)}st.pos = pos;\n}\n`;
-    const source = `${this.functions.join('\n')}\n${main}\nreturn encode;`;
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function('C', 'InvalidAvroValue', 'grow', 'writeInt', 'writeLongSlow', 'writeString', 'Buffer', 'EMPTY', source) as (
-      ...args: unknown[]
-    ) => CompiledAvroEncoder;
-    return factory(this.constants, InvalidAvroValue, grow, writeInt, writeLongSlow, writeString, Buffer, Buffer.alloc(0));
+    return this.link(main, 'encode', { InvalidAvroValue, grow, writeInt, writeLongSlow, writeString, Buffer, EMPTY: Buffer.alloc(0) });
   }
 }
 

@@ -21,16 +21,9 @@ import { compileAvroDecoder, type CompiledAvroDecoder } from './avro-decoder.js'
 import { compileAvroEncoder, type CompiledAvroEncoder, type EncodeState } from './avro-encoder.js';
 import { PastEndError, ReadTap, type AvscResolverInternal, type AvscTap, type AvscTypeInternal, type NodeBuffer } from './avsc-internal.js';
 import { DeserializationError, SerializationError } from './errors.js';
-import {
-  Deserializer,
-  Serializer,
-  describe,
-  registryFailure,
-  type Compiled,
-  type DeserializerOptions,
-  type SerializerOptions,
-  type TopicWriter,
-} from './serde.js';
+import { onceUntilFailure } from './cache.js';
+import { Deserializer, Serializer, describe, flattenReferences, typedSchemaInfo, viaFormatOr } from './serde.js';
+import type { Compiled, DeserializerOptions, SerializerOptions, TopicWriter } from './serde.js';
 
 /** An Avro schema: JSON text, a parsed schema object, an avsc Type, or a registry SchemaInfo (for references). */
 export type AvroSchemaInput = string | object | avsc.Type | SchemaInfo;
@@ -43,10 +36,7 @@ function isSchemaInfo(x: unknown): x is SchemaInfo {
 export function avroSchemaInfo(input: AvroSchemaInput): SchemaInfo {
   if (typeof input === 'string') return { schema: input, schemaType: 'AVRO' };
   if (avsc.Type.isType(input)) return { schema: JSON.stringify((input as avsc.Type).schema()), schemaType: 'AVRO' };
-  if (isSchemaInfo(input)) {
-    if (input.schemaType !== undefined && input.schemaType !== 'AVRO') throw new TypeError(`expected an AVRO schema, got ${input.schemaType}`);
-    return { ...input, schemaType: 'AVRO' };
-  }
+  if (isSchemaInfo(input)) return typedSchemaInfo(input, 'AVRO');
   if (typeof input === 'object' && input !== null) return { schema: JSON.stringify(input), schemaType: 'AVRO' };
   throw new TypeError('an Avro schema must be JSON text, a schema object, an avsc Type or { schema, references }');
 }
@@ -59,44 +49,27 @@ export interface AvroCompiled extends Compiled {
   readonly label: string;
 }
 
-function flatten(refs: readonly ResolvedReference[], out: ResolvedReference[] = [], seen = new Set<string>()): ResolvedReference[] {
-  for (const r of refs) {
-    const key = `${r.subject}\0${r.version}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    flatten(r.references, out, seen);
-    out.push(r);
-  }
-  return out;
-}
-
 /**
  * The avsc Type for a schema and its resolved references: through the Avro format module (Avro-Java's
  * name resolution) when it is available, else straight from avsc with the references' named types
  * registered first.
  */
 export function avroType(info: SchemaInfo, references: readonly ResolvedReference[]): { type: AvscTypeInternal; recordName: string | undefined } {
-  let formatError: unknown;
-  try {
-    const parsed = formatFor('AVRO')!.parse(info.schema, references, { validate: false }) as unknown as {
-      avscType?: () => avsc.Type;
-      recordName(): string | undefined;
-    };
-    if (typeof parsed.avscType === 'function') {
-      return { type: parsed.avscType() as AvscTypeInternal, recordName: parsed.recordName() };
-    }
-  } catch (e) {
-    formatError = e;
-  }
-  try {
-    const registry: Record<string, avsc.Type> = {};
-    for (const ref of flatten(references)) avsc.Type.forSchema(JSON.parse(ref.schema) as avsc.Schema, { registry });
-    const type = avsc.Type.forSchema(JSON.parse(info.schema) as avsc.Schema, { registry }) as AvscTypeInternal;
-    const name = (type as { name?: string }).name;
-    return { type, recordName: name };
-  } catch (e) {
-    throw formatError ?? e;
-  }
+  return viaFormatOr(
+    () => {
+      const parsed = formatFor('AVRO')!.parse(info.schema, references, { validate: false }) as unknown as {
+        avscType?: () => avsc.Type;
+        recordName(): string | undefined;
+      };
+      return typeof parsed.avscType === 'function' ? { type: parsed.avscType() as AvscTypeInternal, recordName: parsed.recordName() } : undefined;
+    },
+    () => {
+      const registry: Record<string, avsc.Type> = {};
+      for (const ref of flattenReferences(references)) avsc.Type.forSchema(JSON.parse(ref.schema) as avsc.Schema, { registry });
+      const type = avsc.Type.forSchema(JSON.parse(info.schema) as avsc.Schema, { registry }) as AvscTypeInternal;
+      return { type, recordName: (type as { name?: string }).name };
+    },
+  );
 }
 
 function compileAvro(info: SchemaInfo, references: readonly ResolvedReference[]): AvroCompiled {
@@ -207,33 +180,12 @@ export class AvroDeserializer<T = unknown> extends Deserializer<T, AvroReader> {
   private readonly tap: AvscTap = new ReadTap(Buffer.alloc(0), 0);
   private readonly state = { pos: 0 };
   private readonly readerInfo: SchemaInfo | undefined;
-  private reader: Promise<AvroCompiled> | undefined;
+  private readonly readerType = onceUntilFailure(() => this.compileReaderSchema(this.readerInfo!, compileAvro));
   private static readonly EMPTY = Buffer.alloc(0) as NodeBuffer;
 
   constructor(client: RegistryClient, options: AvroDeserializerOptions = {}) {
     super(client, 'AVRO', options);
     this.readerInfo = options.readerSchema === undefined ? undefined : avroSchemaInfo(options.readerSchema);
-  }
-
-  private readerType(): Promise<AvroCompiled> {
-    this.reader ??= (async () => {
-      const info = this.readerInfo!;
-      let refs: ResolvedReference[];
-      try {
-        refs = await this.client.resolveReferences(info.references);
-      } catch (e) {
-        throw registryFailure(DeserializationError, 'cannot fetch the references of the reader schema', e);
-      }
-      try {
-        return compileAvro(info, refs);
-      } catch (e) {
-        throw new DeserializationError(`invalid reader schema: ${describe(e)}`, { cause: e });
-      }
-    })();
-    this.reader.catch(() => {
-      this.reader = undefined;
-    });
-    return this.reader;
   }
 
   protected async compile(id: number, writer: SchemaInfo, references: ResolvedReference[]): Promise<AvroReader> {

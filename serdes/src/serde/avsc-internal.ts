@@ -8,7 +8,8 @@
  * avsc's own Tap never fails on out-of-range reads (it returns garbage and leaves `pos` past the end, for
  * the caller to check afterwards). That is fine for valid bytes, but a corrupt array or map count makes
  * avsc loop for as long as the count says. ReadTap checks bounds on every read and skip and throws at once,
- * and reads short ASCII strings in JavaScript (cheaper than a call into `utf8Slice` for a few bytes).
+ * and reads short ASCII strings in JavaScript (cheaper than a call into `utf8Slice` for a few bytes). Its
+ * string and varint reads (`readString`, `readVarint`) are the ones the compiled decoder calls too.
  */
 import { createRequire } from 'node:module';
 import type avsc from 'avsc';
@@ -82,6 +83,69 @@ export function readString(buf: NodeBuffer, pos: number, n: number): string {
   return buf.utf8Slice(pos, pos + n);
 }
 
+/**
+ * A zig-zag varint at `st.pos` (leaving `st.pos` after it): bounds-checked, beyond 28 bits in float
+ * arithmetic (as avsc does), at most 64 bits. The compiled decoder reads one-byte varints inline and calls
+ * this for longer ones; ReadTap reads every long with it.
+ */
+export function readVarint(buf: NodeBuffer, st: { pos: number }): number {
+  const len = buf.length;
+  let pos = st.pos;
+  let b: number;
+  let n: number;
+  if (pos + 4 <= len) {
+    // Unrolled, without per-byte bounds checks, for up to 4 bytes (28 bits).
+    b = buf[pos++]!;
+    n = b & 0x7f;
+    if (b < 0x80) {
+      st.pos = pos;
+      return (n >> 1) ^ -(n & 1);
+    }
+    b = buf[pos++]!;
+    n |= (b & 0x7f) << 7;
+    if (b < 0x80) {
+      st.pos = pos;
+      return (n >> 1) ^ -(n & 1);
+    }
+    b = buf[pos++]!;
+    n |= (b & 0x7f) << 14;
+    if (b < 0x80) {
+      st.pos = pos;
+      return (n >> 1) ^ -(n & 1);
+    }
+    b = buf[pos++]!;
+    n |= (b & 0x7f) << 21;
+    if (b < 0x80) {
+      st.pos = pos;
+      return (n >> 1) ^ -(n & 1);
+    }
+  } else {
+    n = 0;
+    let k = 0;
+    do {
+      if (pos >= len) throw new PastEndError(pos, len);
+      b = buf[pos++]!;
+      n |= (b & 0x7f) << k;
+      k += 7;
+    } while (b & 0x80 && k < 28);
+    if (!(b & 0x80)) {
+      st.pos = pos;
+      return (n >> 1) ^ -(n & 1);
+    }
+  }
+  // Beyond 28 bits: float arithmetic, as avsc does (longs are JS numbers).
+  let f = n;
+  let fk = 268435456;
+  do {
+    if (pos >= len) throw new PastEndError(pos, len);
+    if (fk > 2 ** 63) throw new Error('varint longer than 64 bits');
+    b = buf[pos++]!;
+    f += (b & 0x7f) * fk;
+    fk *= 128;
+  } while (b & 0x80);
+  st.pos = pos;
+  return (f % 2 ? -(f + 1) : f) / 2;
+}
 
 interface ReadTapMethods {
   readLong(): number;
@@ -105,33 +169,7 @@ export const ReadTap: new (buf: Buffer, pos?: number) => ReadTap = (() => {
   const p = Checked.prototype as unknown as Record<string, unknown> & ReadTapMethods;
 
   function readLong(this: AvscTap): number {
-    const buf = this.buf;
-    const len = buf.length;
-    let pos = this.pos;
-    let n = 0;
-    let k = 0;
-    let b: number;
-    do {
-      if (pos >= len) throw new PastEndError(pos, len);
-      b = buf[pos++]!;
-      n |= (b & 0x7f) << k;
-      k += 7;
-    } while (b & 0x80 && k < 28);
-    if (b & 0x80) {
-      // Beyond 28 bits: float arithmetic, as avsc does (longs are JS numbers).
-      let f = n;
-      let fk = 268435456;
-      do {
-        if (pos >= len) throw new PastEndError(pos, len);
-        b = buf[pos++]!;
-        f += (b & 0x7f) * fk;
-        fk *= 128;
-      } while (b & 0x80);
-      this.pos = pos;
-      return (f % 2 ? -(f + 1) : f) / 2;
-    }
-    this.pos = pos;
-    return (n >> 1) ^ -(n & 1);
+    return readVarint(this.buf, this);
   }
 
   function skipLong(this: AvscTap): void {

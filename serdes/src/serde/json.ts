@@ -17,16 +17,9 @@ import { formatFor } from '../formats/index.js';
 import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { HEADER_SIZE, writeHeader } from '../wire.js';
 import { DeserializationError, SerializationError } from './errors.js';
-import {
-  Deserializer,
-  Serializer,
-  describe,
-  registryFailure,
-  type Compiled,
-  type DeserializerOptions,
-  type SerializerOptions,
-  type TopicWriter,
-} from './serde.js';
+import { onceUntilFailure } from './cache.js';
+import { Deserializer, Serializer, describe, flattenReferences, typedSchemaInfo, viaFormatOr } from './serde.js';
+import type { Compiled, DeserializerOptions, SerializerOptions, TopicWriter } from './serde.js';
 
 /** A JSON Schema: JSON text, a schema object, or a registry SchemaInfo (with references). */
 export type JsonSchemaInput = string | object | SchemaInfo;
@@ -44,10 +37,7 @@ function isSchemaInfo(x: unknown): x is SchemaInfo {
 
 export function jsonSchemaInfo(input: JsonSchemaInput): SchemaInfo {
   if (typeof input === 'string') return { schema: input, schemaType: 'JSON' };
-  if (isSchemaInfo(input)) {
-    if (input.schemaType !== undefined && input.schemaType !== 'JSON') throw new TypeError(`expected a JSON schema, got ${input.schemaType}`);
-    return { ...input, schemaType: 'JSON' };
-  }
+  if (isSchemaInfo(input)) return typedSchemaInfo(input, 'JSON');
   if (typeof input === 'object' && input !== null) return { schema: JSON.stringify(input), schemaType: 'JSON' };
   throw new TypeError('a JSON Schema must be JSON text, a schema object or { schema, references }');
 }
@@ -63,17 +53,6 @@ const Ajv2020 = Ajv2020Module.default;
 const AjvDraft04 = AjvDraft04Module.default;
 const addFormats = addFormatsModule.default;
 
-function flatten(refs: readonly ResolvedReference[], out: ResolvedReference[] = [], seen = new Set<string>()): ResolvedReference[] {
-  for (const r of refs) {
-    const key = `${r.subject}\0${r.version}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    flatten(r.references, out, seen);
-    out.push(r);
-  }
-  return out;
-}
-
 /** A validator built with ajv directly (used when the JSON Schema format module does not provide one). */
 function localValidator(schema: unknown, references: readonly ResolvedReference[]): ValidateFunction {
   const $schema = typeof schema === 'object' && schema !== null ? String((schema as { $schema?: unknown }).$schema ?? '') : '';
@@ -86,7 +65,7 @@ function localValidator(schema: unknown, references: readonly ResolvedReference[
         ? new Ajv2019(opts)
         : new Ajv(opts);
   addFormats(ajv as never);
-  for (const ref of flatten(references)) {
+  for (const ref of flattenReferences(references)) {
     try {
       ajv.addSchema(JSON.parse(ref.schema) as object, ref.name);
     } catch {
@@ -98,27 +77,23 @@ function localValidator(schema: unknown, references: readonly ResolvedReference[
 
 /** Compiles a JSON schema: through the JSON Schema format module when it offers a validator, else with ajv. */
 export function jsonValidator(info: SchemaInfo, references: readonly ResolvedReference[]): JsonCompiled {
-  let formatError: unknown;
-  try {
-    const parsed = formatFor('JSON')!.parse(info.schema, references, { validate: false }) as unknown as {
-      validator?: () => ValidateFunction;
-      recordName(): string | undefined;
-    };
-    if (typeof parsed.validator === 'function') {
+  return viaFormatOr(
+    () => {
+      const parsed = formatFor('JSON')!.parse(info.schema, references, { validate: false }) as unknown as {
+        validator?: () => ValidateFunction;
+        recordName(): string | undefined;
+      };
+      if (typeof parsed.validator !== 'function') return undefined;
       const recordName = parsed.recordName();
       return { validate: parsed.validator(), recordName, label: recordName ?? 'schema' };
-    }
-  } catch (e) {
-    formatError = e;
-  }
-  try {
-    const schema = JSON.parse(info.schema) as unknown;
-    const title = typeof schema === 'object' && schema !== null ? (schema as { title?: unknown }).title : undefined;
-    const recordName = typeof title === 'string' ? title : undefined;
-    return { validate: localValidator(schema, references), recordName, label: recordName ?? 'schema' };
-  } catch (e) {
-    throw formatError ?? e;
-  }
+    },
+    () => {
+      const schema = JSON.parse(info.schema) as unknown;
+      const title = typeof schema === 'object' && schema !== null ? (schema as { title?: unknown }).title : undefined;
+      const recordName = typeof title === 'string' ? title : undefined;
+      return { validate: localValidator(schema, references), recordName, label: recordName ?? 'schema' };
+    },
+  );
 }
 
 function errorsText(errors: readonly ErrorObject[] | null | undefined): string {
@@ -185,33 +160,12 @@ interface JsonReader {
 export class JsonDeserializer<T = unknown> extends Deserializer<T, JsonReader> {
   private readonly validateValues: boolean;
   private readonly readerInfo: SchemaInfo | undefined;
-  private reader: Promise<JsonCompiled> | undefined;
+  private readonly readerSchema = onceUntilFailure(() => this.compileReaderSchema(this.readerInfo!, jsonValidator));
 
   constructor(client: RegistryClient, options: JsonDeserializerOptions = {}) {
     super(client, 'JSON', options);
     this.validateValues = options.validate ?? false;
     this.readerInfo = options.readerSchema === undefined ? undefined : jsonSchemaInfo(options.readerSchema);
-  }
-
-  private readerSchema(): Promise<JsonCompiled> {
-    this.reader ??= (async () => {
-      const info = this.readerInfo!;
-      let refs: ResolvedReference[];
-      try {
-        refs = await this.client.resolveReferences(info.references);
-      } catch (e) {
-        throw registryFailure(DeserializationError, 'cannot fetch the references of the reader schema', e);
-      }
-      try {
-        return jsonValidator(info, refs);
-      } catch (e) {
-        throw new DeserializationError(`invalid reader schema: ${describe(e)}`, { cause: e });
-      }
-    })();
-    this.reader.catch(() => {
-      this.reader = undefined;
-    });
-    return this.reader;
   }
 
   protected async compile(id: number, writer: SchemaInfo, references: ResolvedReference[]): Promise<JsonReader> {

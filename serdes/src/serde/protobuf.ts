@@ -34,16 +34,9 @@ import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { HEADER_SIZE, readMessageIndexes } from '../wire.js';
 import { readString, type NodeBuffer } from './avsc-internal.js';
 import { DeserializationError, SerializationError, WireFormatError } from './errors.js';
-import {
-  Deserializer,
-  Serializer,
-  describe,
-  registryFailure,
-  type Compiled,
-  type DeserializerOptions,
-  type SerializerOptions,
-  type TopicWriter,
-} from './serde.js';
+import { onceUntilFailure } from './cache.js';
+import { Deserializer, Serializer, describe, registryFailure, typedSchemaInfo } from './serde.js';
+import type { Compiled, DeserializerOptions, SerializerOptions, TopicWriter } from './serde.js';
 
 export type ProtobufSchemaInput = string | SchemaInfo;
 
@@ -79,10 +72,7 @@ export function importSourceReferences(sources: readonly ProtobufImportSource[])
 
 function protoSchemaInfo(input: ProtobufSchemaInput): SchemaInfo {
   if (typeof input === 'string') return { schema: input, schemaType: 'PROTOBUF' };
-  if (typeof input === 'object' && input !== null && typeof input.schema === 'string') {
-    if (input.schemaType !== undefined && input.schemaType !== 'PROTOBUF') throw new TypeError(`expected a PROTOBUF schema, got ${input.schemaType}`);
-    return { ...input, schemaType: 'PROTOBUF' };
-  }
+  if (typeof input === 'object' && input !== null && typeof input.schema === 'string') return typedSchemaInfo(input, 'PROTOBUF');
   throw new TypeError('a Protobuf schema must be .proto text or { schema, references }');
 }
 
@@ -313,35 +303,16 @@ class StrictReader extends protobuf.BufferReader {
 export class ProtobufDeserializer<T = protobuf.Message> extends Deserializer<T, ProtobufReader> {
   private readonly options: ProtobufDeserializerOptions;
   private readonly reusedReader = new StrictReader(Buffer.alloc(0));
-  private readerTypes: Promise<protobuf.Root | protobuf.Type> | undefined;
+  /** The reader schema's protobufjs Root (or the reader Type given). */
+  private readonly readerSchema = onceUntilFailure(async (): Promise<protobuf.Root | protobuf.Type> => {
+    const input = this.options.readerSchema!;
+    if (input instanceof protobuf.Type) return input;
+    return this.compileReaderSchema(protoSchemaInfo(input), (info, refs) => parse(info, refs).protobufRoot({ keepCase: this.options.keepCase ?? false }));
+  });
 
   constructor(client: RegistryClient, options: ProtobufDeserializerOptions = {}) {
     super(client, 'PROTOBUF', options);
     this.options = options;
-  }
-
-  /** The reader schema's protobufjs Root (or the reader Type given). */
-  private readerSchema(): Promise<protobuf.Root | protobuf.Type> {
-    this.readerTypes ??= (async () => {
-      const input = this.options.readerSchema!;
-      if (input instanceof protobuf.Type) return input;
-      const info = protoSchemaInfo(input);
-      let refs: ResolvedReference[];
-      try {
-        refs = await this.client.resolveReferences(info.references);
-      } catch (e) {
-        throw registryFailure(DeserializationError, 'cannot fetch the references of the reader schema', e);
-      }
-      try {
-        return parse(info, refs).protobufRoot({ keepCase: this.options.keepCase ?? false });
-      } catch (e) {
-        throw new DeserializationError(`invalid reader schema: ${describe(e)}`, { cause: e });
-      }
-    })();
-    this.readerTypes.catch(() => {
-      this.readerTypes = undefined;
-    });
-    return this.readerTypes;
   }
 
   protected async compile(id: number, writer: SchemaInfo, references: ResolvedReference[]): Promise<ProtobufReader> {

@@ -1,7 +1,8 @@
 /**
  * What the Avro, Protobuf and JSON Schema serdes share: which subject and schema id a topic writes with
  * (auto-register, lookup, latest version, given id or version), the per-topic and per-id caches, the
- * asynchronous API and the synchronous fast path, and the mapping of registry errors to serde errors.
+ * asynchronous API and the synchronous fast path, compiling schemas with their references (the caller's,
+ * a reader schema, the registry's), and the mapping of registry errors to serde errors.
  *
  * Fast path: once a topic's schema id (serializer) or a schema id's decoder (deserializer) is cached,
  * `serializeSync` / `deserializeSync` run without promises or HTTP; `serialize` / `deserialize` also take
@@ -13,6 +14,7 @@ import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { RegistryError } from '../client/errors.js';
 import { subjectNameStrategy, type SubjectNameStrategy, type SubjectNameStrategyName } from '../strategy.js';
 import { readSchemaId } from '../wire.js';
+import { loadOnce, onceUntilFailure } from './cache.js';
 import { DeserializationError, SchemaNotCachedError, SerdeError, SerializationError, UnknownSchemaIdError } from './errors.js';
 
 export interface SerdeOptions {
@@ -79,13 +81,95 @@ export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** A caller's SchemaInfo as one of `type`: a `schemaType` it gives must be that one. */
+export function typedSchemaInfo(info: SchemaInfo, type: SchemaType): SchemaInfo {
+  if (info.schemaType !== undefined && info.schemaType !== type) {
+    throw new TypeError(`expected ${type === 'AVRO' ? 'an' : 'a'} ${type} schema, got ${info.schemaType}`);
+  }
+  return { ...info, schemaType: type };
+}
+
+/** A reference tree as a list, each referenced version once, references before the schemas that use them. */
+export function flattenReferences(
+  refs: readonly ResolvedReference[],
+  out: ResolvedReference[] = [],
+  seen = new Set<string>(),
+): ResolvedReference[] {
+  for (const r of refs) {
+    const key = `${r.subject}\0${r.version}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    flattenReferences(r.references, out, seen);
+    out.push(r);
+  }
+  return out;
+}
+
+/**
+ * What the format module's parse offers (`viaFormat` answers undefined when it offers nothing), else what
+ * `direct` builds straight from the library; when both fail, the format module's error is the one thrown
+ * (its messages are the registry's).
+ */
+export function viaFormatOr<X>(viaFormat: () => X | undefined, direct: () => X): X {
+  let formatError: unknown;
+  try {
+    const x = viaFormat();
+    if (x !== undefined) return x;
+  } catch (e) {
+    formatError = e;
+  }
+  try {
+    return direct();
+  } catch (e) {
+    throw formatError ?? e;
+  }
+}
+
+/** A schema as the registry answered it (by id or by version), as the SchemaInfo the serdes compile. */
+function schemaInfoOf(answer: SchemaById | SchemaInfo): SchemaInfo {
+  const info: SchemaInfo = { schema: answer.schema, schemaType: answer.schemaType ?? 'AVRO' };
+  if (answer.references) info.references = answer.references;
+  return info;
+}
+
+/**
+ * Fetches the references of a schema and compiles it; a failure becomes an `ErrorClass` error that says
+ * which of the two steps failed: `cannot fetch the references of <schema>`, or `<failure>: <why>`.
+ */
+async function compileWithReferences<X>(
+  ErrorClass: typeof SerializationError | typeof DeserializationError,
+  names: { schema: string; failure: string },
+  references: () => Promise<ResolvedReference[]>,
+  compile: (references: ResolvedReference[]) => X | Promise<X>,
+): Promise<X> {
+  let refs: ResolvedReference[];
+  try {
+    refs = await references();
+  } catch (e) {
+    throw registryFailure(ErrorClass, `cannot fetch the references of ${names.schema}`, e);
+  }
+  try {
+    return await compile(refs);
+  } catch (e) {
+    throw e instanceof SerdeError ? e : new ErrorClass(`${names.failure}: ${describe(e)}`, { cause: e });
+  }
+}
+
 export abstract class Serializer<T, W extends Compiled> {
   protected readonly isKey: boolean;
   protected readonly strategy: SubjectNameStrategy;
   private readonly topics = new Map<string, TopicWriter<W>>();
   private readonly resolving = new Map<string, Promise<TopicWriter<W>>>();
   private readonly byId = new Map<number, Promise<W>>();
-  private local: Promise<W> | undefined;
+  /** The caller's schema, compiled on first use. */
+  private readonly compileLocal = onceUntilFailure(() =>
+    compileWithReferences(
+      SerializationError,
+      { schema: 'the schema', failure: `invalid ${this.schemaType} schema` },
+      () => this.localReferences(this.schemaInfo!),
+      (refs) => this.compile(this.schemaInfo!, refs, false),
+    ),
+  );
 
   protected constructor(
     readonly client: RegistryClient,
@@ -158,43 +242,7 @@ export abstract class Serializer<T, W extends Compiled> {
   }
 
   private resolve(topic: string): Promise<TopicWriter<W>> {
-    let p = this.resolving.get(topic);
-    if (p === undefined) {
-      p = this.resolveUncached(topic).then(
-        (entry) => {
-          this.resolving.delete(topic);
-          this.topics.set(topic, entry);
-          return entry;
-        },
-        (e: unknown) => {
-          this.resolving.delete(topic);
-          throw e;
-        },
-      );
-      this.resolving.set(topic, p);
-    }
-    return p;
-  }
-
-  private compileLocal(): Promise<W> {
-    this.local ??= (async () => {
-      const info = this.schemaInfo!;
-      let refs: ResolvedReference[];
-      try {
-        refs = await this.localReferences(info);
-      } catch (e) {
-        throw registryFailure(SerializationError, 'cannot fetch the references of the schema', e);
-      }
-      try {
-        return this.compile(info, refs, false);
-      } catch (e) {
-        throw e instanceof SerdeError ? e : new SerializationError(`invalid ${this.schemaType} schema: ${describe(e)}`, { cause: e });
-      }
-    })();
-    this.local.catch(() => {
-      this.local = undefined;
-    });
-    return this.local;
+    return loadOnce(this.resolving, this.topics, topic, (t) => this.resolveUncached(t));
   }
 
   private compileFromRegistry(id: number, info: SchemaById | SchemaInfo): Promise<W> {
@@ -202,10 +250,9 @@ export abstract class Serializer<T, W extends Compiled> {
     if (p === undefined) {
       p = (async () => {
         const refs = await this.client.resolveReferences(info.references);
-        const schemaInfo: SchemaInfo = { schema: info.schema, schemaType: info.schemaType ?? 'AVRO' };
-        if (info.references) schemaInfo.references = info.references;
-        if ((schemaInfo.schemaType ?? 'AVRO') !== this.schemaType) {
-          throw new SerializationError(`schema id ${id} is a ${schemaInfo.schemaType ?? 'AVRO'} schema, not ${this.schemaType}`);
+        const schemaInfo = schemaInfoOf(info);
+        if (schemaInfo.schemaType !== this.schemaType) {
+          throw new SerializationError(`schema id ${id} is a ${schemaInfo.schemaType} schema, not ${this.schemaType}`);
         }
         return this.compile(schemaInfo, refs, true);
       })();
@@ -338,23 +385,21 @@ export abstract class Deserializer<T, R> {
     if (!this.readers.has(schemaId)) await this.load(schemaId);
   }
 
+  /**
+   * `compile` applied to a reader schema (`readerSchema` option) and its references, fetched from the
+   * registry. Subclasses keep the promise with onceUntilFailure.
+   */
+  protected compileReaderSchema<X>(info: SchemaInfo, compile: (info: SchemaInfo, references: ResolvedReference[]) => X): Promise<X> {
+    return compileWithReferences(
+      DeserializationError,
+      { schema: 'the reader schema', failure: 'invalid reader schema' },
+      () => this.client.resolveReferences(info.references),
+      (refs) => compile(info, refs),
+    );
+  }
+
   private load(id: number): Promise<R> {
-    let p = this.loading.get(id);
-    if (p === undefined) {
-      p = this.loadUncached(id).then(
-        (reader) => {
-          this.loading.delete(id);
-          this.readers.set(id, reader);
-          return reader;
-        },
-        (e: unknown) => {
-          this.loading.delete(id);
-          throw e;
-        },
-      );
-      this.loading.set(id, p);
-    }
-    return p;
+    return loadOnce(this.loading, this.readers, id, (i) => this.loadUncached(i));
   }
 
   private async loadUncached(id: number): Promise<R> {
@@ -371,18 +416,11 @@ export abstract class Deserializer<T, R> {
     if (type !== this.schemaType) {
       throw new DeserializationError(`schema id ${id} is a ${type} schema; this is the ${this.schemaType} deserializer`);
     }
-    let refs: ResolvedReference[];
-    try {
-      refs = await this.client.resolveReferences(info.references);
-    } catch (e) {
-      throw registryFailure(DeserializationError, `cannot fetch the references of schema id ${id}`, e);
-    }
-    const writer: SchemaInfo = { schema: info.schema, schemaType: type };
-    if (info.references) writer.references = info.references;
-    try {
-      return await this.compile(id, writer, refs);
-    } catch (e) {
-      throw e instanceof SerdeError ? e : new DeserializationError(`cannot use schema id ${id}: ${describe(e)}`, { cause: e });
-    }
+    return compileWithReferences(
+      DeserializationError,
+      { schema: `schema id ${id}`, failure: `cannot use schema id ${id}` },
+      () => this.client.resolveReferences(info.references),
+      (refs) => this.compile(id, schemaInfoOf(info), refs),
+    );
   }
 }

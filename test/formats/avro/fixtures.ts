@@ -1,18 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { avroFormat, type CompatibilityIssue } from '../../../serdes/src/formats/index.js';
 import type { AvroSchema } from '../../../serdes/src/formats/avro/index.js';
+import { loadCorpus, type InvalidCase, type PairCase as CorpusPairCase } from '../corpus.js';
 
-function fixture<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8')) as T;
-}
+export type { InvalidCase };
 
-export interface PairCase {
-  id: string;
-  description: string;
-  writer: string;
-  reader: string;
-  backward: boolean | null;
-  forward: boolean | null;
+export interface PairCase extends CorpusPairCase {
   reference_incompatibilities?: string;
 }
 
@@ -25,15 +17,9 @@ export interface ChainCase {
   compatible: boolean;
 }
 
-export interface InvalidCase {
-  id: string;
-  schema: string;
-  why: string;
-}
-
-export const pairCases = (): PairCase[] => fixture<PairCase[]>('avro.json');
-export const chainCases = (): ChainCase[] => fixture<ChainCase[]>('avro-transitive.json');
-export const invalidCases = (): InvalidCase[] => fixture<InvalidCase[]>('invalid-avro.json');
+export const pairCases = (): PairCase[] => loadCorpus<PairCase[]>('avro.json');
+export const chainCases = (): ChainCase[] => loadCorpus<ChainCase[]>('avro-transitive.json');
+export const invalidCases = (): InvalidCase[] => loadCorpus<InvalidCase[]>('invalid-avro.json');
 
 export function parse(text: string): AvroSchema {
   return avroFormat.parse(text) as AvroSchema;

@@ -5,11 +5,17 @@ import {
   compatibilityIssues,
   confluentMessage,
   readerWriterIncompatibilities,
+  type AvroSchema,
 } from '../../../serdes/src/formats/avro/index.js';
 import { parse } from './fixtures.js';
 
 const old = parse('{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"}]}');
 const added = parse('{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"},{"name":"f2","type":"string"}]}');
+
+/** Record R whose field `sub` is a record S of `fields` (for paths into nested fields). */
+function inSubRecord(fields: unknown[]): AvroSchema {
+  return parse(JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'sub', type: { type: 'record', name: 'S', fields } }] }));
+}
 
 describe('compatibility issues name the field', () => {
   it('READER_FIELD_MISSING_DEFAULT_VALUE', () => {
@@ -30,50 +36,20 @@ describe('compatibility issues name the field', () => {
   });
 
   it('TYPE_MISMATCH, NAME_MISMATCH, FIXED_SIZE_MISMATCH, MISSING_ENUM_SYMBOLS and MISSING_UNION_BRANCH in nested fields', () => {
-    const writer = parse(
-      JSON.stringify({
-        type: 'record',
-        name: 'R',
-        fields: [
-          {
-            name: 'sub',
-            type: {
-              type: 'record',
-              name: 'S',
-              fields: [
-                { name: 'n', type: 'long' },
-                { name: 'e', type: { type: 'enum', name: 'E', symbols: ['A', 'B', 'C'] } },
-                { name: 'x', type: { type: 'fixed', name: 'X', size: 8 } },
-                { name: 'u', type: ['null', 'string', 'int'] },
-                { name: 'k', type: { type: 'enum', name: 'K1', symbols: ['A'] } },
-              ],
-            },
-          },
-        ],
-      }),
-    );
-    const reader = parse(
-      JSON.stringify({
-        type: 'record',
-        name: 'R',
-        fields: [
-          {
-            name: 'sub',
-            type: {
-              type: 'record',
-              name: 'S',
-              fields: [
-                { name: 'n', type: 'int' },
-                { name: 'e', type: { type: 'enum', name: 'E', symbols: ['B'] } },
-                { name: 'x', type: { type: 'fixed', name: 'X', size: 4 } },
-                { name: 'u', type: ['null', 'string'] },
-                { name: 'k', type: { type: 'enum', name: 'K2', symbols: ['A'] } },
-              ],
-            },
-          },
-        ],
-      }),
-    );
+    const writer = inSubRecord([
+      { name: 'n', type: 'long' },
+      { name: 'e', type: { type: 'enum', name: 'E', symbols: ['A', 'B', 'C'] } },
+      { name: 'x', type: { type: 'fixed', name: 'X', size: 8 } },
+      { name: 'u', type: ['null', 'string', 'int'] },
+      { name: 'k', type: { type: 'enum', name: 'K1', symbols: ['A'] } },
+    ]);
+    const reader = inSubRecord([
+      { name: 'n', type: 'int' },
+      { name: 'e', type: { type: 'enum', name: 'E', symbols: ['B'] } },
+      { name: 'x', type: { type: 'fixed', name: 'X', size: 4 } },
+      { name: 'u', type: ['null', 'string'] },
+      { name: 'k', type: { type: 'enum', name: 'K2', symbols: ['A'] } },
+    ]);
     expect(avroFormat.backwardIssues(reader, writer)).toEqual([
       {
         type: 'TYPE_MISMATCH',

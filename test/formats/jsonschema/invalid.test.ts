@@ -1,18 +1,10 @@
 /** Schemas that must be rejected at registration (test/fixtures/compat/invalid-jsonschema.json and more). */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidSchemaError } from '../../../serdes/src/formats/format.js';
 import { jsonSchemaFormat } from '../../../serdes/src/formats/jsonschema/index.js';
+import { loadCorpus, type InvalidCase } from '../corpus.js';
 
-interface InvalidCase {
-  id: string;
-  schema: string;
-  why: string;
-}
-
-const corpus = JSON.parse(
-  readFileSync(new URL('../../fixtures/compat/invalid-jsonschema.json', import.meta.url), 'utf8'),
-) as InvalidCase[];
+const corpus = loadCorpus<InvalidCase[]>('invalid-jsonschema.json');
 
 function rejection(text: string): InvalidSchemaError {
   try {

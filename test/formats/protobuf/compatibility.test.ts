@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMPATIBLE_CHANGES, diffSchemas, parseProtobuf, protobufFormat, type ProtobufSchema } from '../../../serdes/src/formats/protobuf/index.js';
-import { loadFixture, ref, resolved, type CompatCase } from './helpers.js';
+import { loadCorpus, ref, resolved, type CompatCase } from './helpers.js';
 
-const cases = loadFixture<CompatCase[]>('protobuf.json');
+const cases = loadCorpus<CompatCase[]>('protobuf.json');
 const format = protobufFormat;
 
 function pair(c: CompatCase): { writer: ProtobufSchema; reader: ProtobufSchema } {

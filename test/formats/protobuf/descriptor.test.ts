@@ -3,7 +3,7 @@ import * as wkt from '@bufbuild/protobuf/wkt';
 import type { FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
 import { builtinSchema, diffSchemas, parseProtobuf, protobufFormat, type ProtobufSchema } from '../../../serdes/src/formats/protobuf/index.js';
-import { loadFixture, ref, resolved, type CompatCase } from './helpers.js';
+import { loadCorpus, ref, resolved, type CompatCase } from './helpers.js';
 import { COMMON, PROTO2_RICH, PROTO3_RICH } from './samples.js';
 
 const format = protobufFormat;
@@ -91,7 +91,7 @@ describe('protobuf descriptor form', () => {
   });
 
   it('round-trips every corpus schema through its descriptor', () => {
-    const cases = loadFixture<CompatCase[]>('protobuf.json');
+    const cases = loadCorpus<CompatCase[]>('protobuf.json');
     let count = 0;
     for (const c of cases) {
       for (const [text, refs] of [[c.writer, c.writer_references], [c.reader, c.reader_references]] as const) {

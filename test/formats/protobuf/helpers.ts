@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ResolvedReference } from '../../../serdes/src/formats/format.js';
+import type { PairCase } from '../corpus.js';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/compat/', import.meta.url));
+export { loadCorpus, type InvalidCase } from '../corpus.js';
 
 export interface CorpusReference {
   name: string;
@@ -11,26 +10,10 @@ export interface CorpusReference {
   schema: string;
 }
 
-export interface CompatCase {
-  id: string;
-  description: string;
-  writer: string;
-  reader: string;
-  backward: boolean | null;
-  forward: boolean | null;
+export interface CompatCase extends PairCase {
   confluent_changes?: string[];
   writer_references?: CorpusReference[];
   reader_references?: CorpusReference[];
-}
-
-export interface InvalidCase {
-  id: string;
-  schema: string;
-  why: string;
-}
-
-export function loadFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(`${FIXTURES}${name}`, 'utf8')) as T;
 }
 
 export function resolved(refs: readonly CorpusReference[] | undefined): ResolvedReference[] {

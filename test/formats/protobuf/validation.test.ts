@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSchemaError } from '../../../serdes/src/formats/format.js';
 import { parseProtobuf, protobufFormat } from '../../../serdes/src/formats/protobuf/index.js';
-import { loadFixture, ref, type InvalidCase } from './helpers.js';
+import { loadCorpus, ref, type InvalidCase } from './helpers.js';
 
 const format = protobufFormat;
-const invalid = loadFixture<InvalidCase[]>('invalid-protobuf.json');
+const invalid = loadCorpus<InvalidCase[]>('invalid-protobuf.json');
 
 describe('invalid-protobuf.json', () => {
   it('has the five cases', () => {

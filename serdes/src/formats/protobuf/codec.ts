@@ -5,7 +5,7 @@
  */
 import protobuf from 'protobufjs';
 import { InvalidSchemaError } from '../format.js';
-import type { EnumDef, FieldDef, MessageDef, OptionEntry, OptValue } from './model.js';
+import { emptyMessage, type EnumDef, type FieldDef, type MessageDef, type OptionEntry, type OptValue } from './model.js';
 
 /** What the codec needs to know about types, supplied by the linker. */
 export interface TypeEnv {
@@ -41,19 +41,7 @@ function isPackable(field: FieldDef): boolean {
 /** The synthetic key/value message of a map field. */
 export function mapEntryMessage(field: FieldDef): MessageDef {
   const value: FieldDef = { name: 'value', number: 2, type: field.type, kind: field.kind === 'group' ? 'message' : field.kind, options: [] };
-  return {
-    name: 'Entry',
-    fullName: '',
-    fields: [{ name: 'key', number: 1, type: field.mapKey!, kind: 'scalar', options: [] }, value],
-    oneofs: [],
-    messages: [],
-    enums: [],
-    extensions: [],
-    extensionRanges: [],
-    reservedRanges: [],
-    reservedNames: [],
-    options: [],
-  };
+  return { ...emptyMessage('Entry', ''), fields: [{ name: 'key', number: 1, type: field.mapKey!, kind: 'scalar', options: [] }, value] };
 }
 
 function toLongBits(v: bigint): { low: number; high: number } {

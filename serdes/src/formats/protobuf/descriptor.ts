@@ -427,8 +427,7 @@ export function encodeDescriptor(file: FileDef, symbols: Symbols, name: string):
   if (file.enums.length) w.enum_type = file.enums.map((e) => enc.enumDef(e));
   if (file.services.length) w.service = file.services.map((s) => enc.service(s));
   if (file.extensions.length) w.extension = file.extensions.map((x) => enc.field(x, undefined));
-  const opts = enc.options('.google.protobuf.FileOptions', file.options);
-  if (opts) w.options = opts;
+  enc.options(w, '.google.protobuf.FileOptions', file.options);
   if (file.syntax === 'proto3') w.syntax = 'proto3';
   const type = fileDescriptorType();
   return type.encode(type.fromObject(w as Record<string, unknown>)).finish();
@@ -437,11 +436,12 @@ export function encodeDescriptor(file: FileDef, symbols: Symbols, name: string):
 class Encoder {
   constructor(private readonly symbols: Symbols) {}
 
-  options(type: string, entries: readonly OptionEntry[], extra: OptionEntry[] = []): Uint8Array | undefined {
+  /** Sets `w.options` to the encoded `type` message of `extra` and `entries`, unless that is empty. */
+  options(w: { options?: Uint8Array }, type: string, entries: readonly OptionEntry[], extra: OptionEntry[] = []): void {
     const all = [...extra, ...entries];
-    if (!all.length) return undefined;
+    if (!all.length) return;
     const bytes = encodeMessage(type, all, this.symbols);
-    return bytes.length ? bytes : undefined;
+    if (bytes.length) w.options = bytes;
   }
 
   message(m: MessageDef): WMessage {
@@ -471,15 +471,13 @@ class Encoder {
     const oneofs = [
       ...m.oneofs.map((o) => {
         const wo: { name: string; options?: Uint8Array } = { name: o.name };
-        const opts = this.options('.google.protobuf.OneofOptions', o.options);
-        if (opts) wo.options = opts;
+        this.options(wo, '.google.protobuf.OneofOptions', o.options);
         return wo;
       }),
       ...syntheticOneofs,
     ];
     if (oneofs.length) w.oneof_decl = oneofs;
-    const opts = this.options('.google.protobuf.MessageOptions', m.options);
-    if (opts) w.options = opts;
+    this.options(w, '.google.protobuf.MessageOptions', m.options);
     if (m.reservedRanges.length) w.reserved_range = m.reservedRanges.map((r) => ({ start: r.start, end: r.end + 1 }));
     if (m.reservedNames.length) w.reserved_name = [...m.reservedNames];
     return w;
@@ -493,8 +491,7 @@ class Encoder {
       name: mapEntryName(f.name),
       field: [this.field(key, undefined), this.field(value, undefined)],
     };
-    const opts = this.options('.google.protobuf.MessageOptions', [], [mapEntryOption]);
-    if (opts) w.options = opts;
+    this.options(w, '.google.protobuf.MessageOptions', [], [mapEntryOption]);
     return w;
   }
 
@@ -521,8 +518,7 @@ class Encoder {
     if (f.oneof !== undefined) w.oneof_index = f.oneof;
     // Like protoc's FileDescriptor::CopyTo, only an explicit json_name is written.
     if (f.jsonName !== undefined) w.json_name = f.jsonName;
-    const opts = this.options('.google.protobuf.FieldOptions', f.options);
-    if (opts) w.options = opts;
+    this.options(w, '.google.protobuf.FieldOptions', f.options);
     if (f.proto3Optional) w.proto3_optional = true;
     return w;
   }
@@ -532,13 +528,11 @@ class Encoder {
       name: e.name,
       value: e.values.map((v) => {
         const wv: { name: string; number: number; options?: Uint8Array } = { name: v.name, number: v.number };
-        const opts = this.options('.google.protobuf.EnumValueOptions', v.options);
-        if (opts) wv.options = opts;
+        this.options(wv, '.google.protobuf.EnumValueOptions', v.options);
         return wv;
       }),
     };
-    const opts = this.options('.google.protobuf.EnumOptions', e.options);
-    if (opts) w.options = opts;
+    this.options(w, '.google.protobuf.EnumOptions', e.options);
     if (e.reservedRanges.length) w.reserved_range = e.reservedRanges.map((r) => ({ start: r.start, end: r.end }));
     if (e.reservedNames.length) w.reserved_name = [...e.reservedNames];
     return w;
@@ -549,15 +543,13 @@ class Encoder {
       name: s.name,
       method: s.methods.map((m) => {
         const wm: NonNullable<WService['method']>[number] = { name: m.name, input_type: m.inputType, output_type: m.outputType };
-        const opts = this.options('.google.protobuf.MethodOptions', m.options);
-        if (opts) wm.options = opts;
+        this.options(wm, '.google.protobuf.MethodOptions', m.options);
         if (m.clientStreaming) wm.client_streaming = true;
         if (m.serverStreaming) wm.server_streaming = true;
         return wm;
       }),
     };
-    const opts = this.options('.google.protobuf.ServiceOptions', s.options);
-    if (opts) w.options = opts;
+    this.options(w, '.google.protobuf.ServiceOptions', s.options);
     return w;
   }
 }

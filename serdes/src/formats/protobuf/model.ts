@@ -177,10 +177,10 @@ export function qualify(scope: string, name: string): string {
   return scope ? `${scope}.${name}` : name;
 }
 
-/** protoc's default JSON name: underscores removed, the letter after each one upper-cased. */
-export function defaultJsonName(name: string): string {
+/** `name` without underscores, the letter after each one upper-cased (and the first one too, if `upperFirst`). */
+function camelCase(name: string, upperFirst: boolean): string {
   let out = '';
-  let upper = false;
+  let upper = upperFirst;
   for (const ch of name) {
     if (ch === '_') {
       upper = true;
@@ -194,21 +194,31 @@ export function defaultJsonName(name: string): string {
   return out;
 }
 
+/** protoc's default JSON name: underscores removed, the letter after each one upper-cased. */
+export function defaultJsonName(name: string): string {
+  return camelCase(name, false);
+}
+
 /** protoc's name for the synthetic map entry message of a map field: `my_map` -> `MyMapEntry`. */
 export function mapEntryName(fieldName: string): string {
-  let out = '';
-  let upper = true;
-  for (const ch of fieldName) {
-    if (ch === '_') {
-      upper = true;
-    } else if (upper) {
-      out += ch.toUpperCase();
-      upper = false;
-    } else {
-      out += ch;
-    }
-  }
-  return `${out}Entry`;
+  return `${camelCase(fieldName, true)}Entry`;
+}
+
+/** A message with nothing declared in it yet. */
+export function emptyMessage(name: string, fullName: string): MessageDef {
+  return {
+    name,
+    fullName,
+    fields: [],
+    oneofs: [],
+    messages: [],
+    enums: [],
+    extensions: [],
+    extensionRanges: [],
+    reservedRanges: [],
+    reservedNames: [],
+    options: [],
+  };
 }
 
 /** Every message of a file, depth first in declaration order (group bodies included). */

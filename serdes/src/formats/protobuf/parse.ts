@@ -10,6 +10,7 @@ import { InvalidSchemaError } from '../format.js';
 import { expandString, preprocess } from './lexer.js';
 import {
   SCALAR_TYPES,
+  emptyMessage,
   type EnumDef,
   type EnumValueDef,
   type FieldDef,
@@ -142,17 +143,7 @@ function convertType(type: protobuf.Type, scope: string, literals: readonly Uint
   const fullName = qualify(scope, type.name);
   const isGroup = Boolean((type as protobuf.Type & { group?: boolean }).group);
   const msg: MessageDef = {
-    name: type.name,
-    fullName,
-    fields: [],
-    oneofs: [],
-    messages: [],
-    enums: [],
-    extensions: [],
-    extensionRanges: [],
-    reservedRanges: [],
-    reservedNames: [],
-    options: [],
+    ...emptyMessage(type.name, fullName),
     rawOptions: rawOptionsOf(type as PbObject),
     ...(isGroup ? { isGroup } : {}),
   };
