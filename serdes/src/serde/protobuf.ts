@@ -35,6 +35,7 @@ import { HEADER_SIZE, readMessageIndexes } from '../wire.js';
 import { readString, type NodeBuffer } from './avsc-internal.js';
 import { DeserializationError, SerializationError, WireFormatError } from './errors.js';
 import { onceUntilFailure } from './cache.js';
+import { DirectWriter } from './protobuf-writer.js';
 import { Deserializer, Serializer, describe, registryFailure, typedSchemaInfo } from './serde.js';
 import type { Compiled, DeserializerOptions, SerializerOptions, TopicWriter } from './serde.js';
 
@@ -161,43 +162,14 @@ export interface ProtobufSerializerOptions extends SerializerOptions, ProtobufPa
   verify?: boolean;
 }
 
-/** Writes an ASCII string (checked by the caller) char by char. */
-function writeAscii(value: string, buf: Uint8Array, pos: number): void {
-  for (let i = 0; i < value.length; i++) buf[pos + i] = value.charCodeAt(i);
-}
-
-type PushWriter = protobuf.BufferWriter & { _push(fn: (val: string, buf: Uint8Array, pos: number) => void, len: number, val: string): unknown };
-
-/**
- * protobufjs' BufferWriter with a cheaper `string()` for short ASCII strings: their byte length is their
- * length, so no call into C++ (`Buffer.byteLength`) is needed per string. Other strings go to protobufjs.
- */
-class FastWriter extends protobuf.BufferWriter {
-  override string(value: string): protobuf.Writer {
-    const n = value.length;
-    if (n < 64) {
-      let bits = 0;
-      for (let i = 0; i < n; i++) bits |= value.charCodeAt(i);
-      if (bits < 0x80) {
-        this.uint32(n);
-        if (n > 0) (this as unknown as PushWriter)._push(writeAscii, n, value);
-        return this;
-      }
-    }
-    return super.string(value);
-  }
-}
-
-function byteSwap(id: number): number {
-  return (((id & 0xff) << 24) | ((id & 0xff00) << 8) | ((id >>> 8) & 0xff00) | (id >>> 24)) >>> 0;
-}
-
 export class ProtobufSerializer<T extends object = Record<string, unknown>> extends Serializer<T, ProtobufCompiled> {
   private readonly messageType: string | undefined;
   private readonly keepCase: boolean;
   private readonly verify: boolean;
   private readonly dependencies: readonly ProtobufImportSource[];
   private importReferences: Promise<SchemaReference[]> | undefined;
+  /** Reused for every message: encoding is synchronous, so one writer per serializer is enough. */
+  private readonly writer = new DirectWriter();
 
   constructor(client: RegistryClient, options: ProtobufSerializerOptions) {
     super(client, 'PROTOBUF', options.schema === undefined ? undefined : protoSchemaInfo(options.schema), options);
@@ -246,16 +218,15 @@ export class ProtobufSerializer<T extends object = Record<string, unknown>> exte
         );
       }
     }
-    const w = new FastWriter();
-    w.uint32(0).fixed32(byteSwap(entry.schemaId));
+    const w = this.writer.begin().header(entry.schemaId);
     if (indexVarints.length === 1) w.uint32(0);
     else for (const n of indexVarints) w.sint32(n);
     try {
-      type.encode(value as protobuf.Message, w);
+      type.encode(value as protobuf.Message, w.asProtobufWriter());
     } catch (e) {
       throw new SerializationError(`cannot encode the value as ${stripDot(type.fullName)}: ${describe(e)}`, { cause: e });
     }
-    return w.finish() as Buffer;
+    return w.finish();
   }
 }
 
