@@ -16,6 +16,7 @@ import type {
 } from '../store.js';
 import type { SqlClient, SqlDriver } from './driver.js';
 import { migrate } from './migrations.js';
+import { VersionsAndSettingsBatcher } from './read-batcher.js';
 import {
   SCHEMA_COLUMNS,
   VERSION_COLUMNS,
@@ -299,11 +300,18 @@ export class SqlStore extends SqlReader implements Store {
   readonly kind: 'embedded' | 'postgres';
   readonly exclusive: boolean;
   private readonly listeners: ((event: StoreEvent) => void)[] = [];
+  /** Postgres only: the hot per-registration read, batched per event-loop turn (see read-batcher.ts). */
+  private readonly batcher: VersionsAndSettingsBatcher | undefined;
 
   constructor(private readonly driver: SqlDriver) {
     super(driver);
     this.kind = driver.kind;
     this.exclusive = driver.kind === 'embedded';
+    this.batcher = this.exclusive ? undefined : new VersionsAndSettingsBatcher(driver);
+  }
+
+  override subjectVersionsAndSettings(subject: string, scopes: readonly string[]): Promise<SubjectVersionsAndSettings> {
+    return this.batcher ? this.batcher.read(subject, scopes) : super.subjectVersionsAndSettings(subject, scopes);
   }
 
   async open(): Promise<void> {
