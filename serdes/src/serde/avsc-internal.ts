@@ -73,12 +73,39 @@ const fromCharCodes = (() => {
   return new Function('f', `return function fromCharCodes(b, p, n) {\n${body}\n};`)(String.fromCharCode) as (b: NodeBuffer, p: number, n: number) => string;
 })();
 
+/** Longest string kept in the intern table, and the table's size (a power of two). */
+const INTERN_MAX = 16;
+const INTERN_SLOTS = 4096;
+
+/**
+ * Recently decoded short ASCII strings, by a hash of their bytes (direct-mapped: a collision replaces).
+ * Messages repeat short strings (codes, enum-like values, map keys); returning the string already made
+ * saves an allocation and its garbage collection, as V8's JSON.parse does for short keys. A hit is
+ * checked byte by byte, so a collision only costs a miss. Strings are immutable: sharing is safe.
+ */
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
 /** A string of `n` bytes at `pos`: JavaScript for short ASCII strings, utf8Slice otherwise. */
 export function readString(buf: NodeBuffer, pos: number, n: number): string {
   if (n <= SHORT_STRING) {
     let bits = 0;
-    for (let i = pos, end = pos + n; i < end; i++) bits |= buf[i]!;
-    if (bits < 0x80) return fromCharCodes(buf, pos, n);
+    let h = n;
+    for (let i = pos, end = pos + n; i < end; i++) {
+      const b = buf[i]!;
+      bits |= b;
+      h = (Math.imul(h, 31) + b) | 0;
+    }
+    if (bits < 0x80) {
+      if (n > INTERN_MAX || n === 0) return fromCharCodes(buf, pos, n);
+      const slot = (h ^ (h >>> 12)) & (INTERN_SLOTS - 1);
+      const known = interned[slot]!;
+      if (known.length === n) {
+        let k = 0;
+        while (k < n && known.charCodeAt(k) === buf[pos + k]) k++;
+        if (k === n) return known;
+      }
+      return (interned[slot] = fromCharCodes(buf, pos, n));
+    }
   }
   return buf.utf8Slice(pos, pos + n);
 }

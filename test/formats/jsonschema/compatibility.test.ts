@@ -200,7 +200,8 @@ describe('the format contract', () => {
     ]);
   });
 
-  it('checks a new version against 1,000 cached earlier versions quickly', () => {
+  // Correctness over a long history only; its speed is measured by `npm run bench:registration`.
+  it('checks a new version against 1,000 earlier versions of varying shape', () => {
     const version = (n: number) => {
       const properties: Record<string, unknown> = { id: { type: 'string' } };
       for (let i = 0; i < 40 + (n % 10); i++) {
@@ -210,11 +211,8 @@ describe('the format contract', () => {
     };
     const history = Array.from({ length: 1000 }, (_, n) => parse(version(n)));
     const next = parse(version(9));
-    const started = performance.now();
     let incompatible = 0;
     for (const older of history) if (jsonSchemaFormat.backwardIssues(next, older).length > 0) incompatible++;
-    const elapsed = performance.now() - started;
     expect(incompatible).toBe(0);
-    expect(elapsed).toBeLessThan(5_000);
   });
 });
