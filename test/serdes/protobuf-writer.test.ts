@@ -8,21 +8,7 @@ import Long from 'long';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { DirectWriter } from '../../serdes/src/serde/protobuf-writer.js';
-
-const PROTO3 = `syntax = "proto3";
-package t;
-message All {
-  double d = 1; float f = 2; int32 i32 = 3; int64 i64 = 4; uint32 u32 = 5; uint64 u64 = 6;
-  sint32 s32 = 7; sint64 s64 = 8; fixed32 fx32 = 9; fixed64 fx64 = 10; sfixed32 sfx32 = 11;
-  sfixed64 sfx64 = 12; bool b = 13; string s = 14; bytes by = 15; E e = 16;
-  repeated int32 packed = 17; repeated string names = 18; repeated Inner inners = 19;
-  map<string, Inner> byName = 20; map<int64, string> byNumber = 21;
-  oneof choice { string text = 22; Inner inner = 23; }
-  Inner nested = 24; optional int32 maybe = 25; repeated sint64 zz = 26; repeated double ds = 27;
-}
-message Inner { string label = 1; Inner child = 2; repeated int64 values = 3; bytes blob = 4; }
-enum E { ZERO = 0; ONE = 1; NEG = -1; }
-`;
+import { All, inner, LongKeyed, randomInner } from './protobuf-kinds.js';
 
 const PROTO2 = `syntax = "proto2";
 package t2;
@@ -35,8 +21,6 @@ message Old {
 }
 `;
 
-const root3 = protobuf.parse(PROTO3).root;
-const All = root3.lookupType('t.All');
 const Old = protobuf.parse(PROTO2).root.lookupType('t2.Old');
 
 function viaProtobufjs(type: protobuf.Type, value: object): Buffer {
@@ -56,7 +40,6 @@ function expectSameBytes(type: protobuf.Type, value: object, writer?: DirectWrit
   if (Object.keys(value).length > 0) expect(ours.length).toBeGreaterThan(0);
 }
 
-const inner = (label: string, depth = 0): object => (depth === 0 ? { label } : { label, child: inner(label, depth - 1), values: [Long.fromString('-9007199254740993'), 5] });
 
 describe('DirectWriter', () => {
   it('writes every scalar kind as protobufjs does, extremes included', () => {
@@ -113,6 +96,8 @@ describe('DirectWriter', () => {
       maybe: 0,
     });
     expectSameBytes(All, { inner: inner('deep', 6), packed: [] });
+    expectSameBytes(All, { counts: { a: Long.fromNumber(7), b: '-9223372036854775808' } });
+    expectSameBytes(LongKeyed, { byLong: { '1': 'one', '-5': 'minus five', '9223372036854775807': 'max' }, byBool: { true: 1, false: 0 } });
   });
 
   it('writes proto2 unpacked and packed repeated fields, groups and required fields', () => {
@@ -121,17 +106,7 @@ describe('DirectWriter', () => {
 
   it('matches protobufjs on random messages, reusing one writer', () => {
     const writer = new DirectWriter();
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const str = () => String.fromCodePoint(...Array.from({ length: Math.floor(rand() * 200) }, () => (rand() < 0.8 ? 32 + Math.floor(rand() * 90) : 0xa0 + Math.floor(rand() * 0x2000))));
-    const message = (depth: number): Record<string, unknown> => {
-      const m: Record<string, unknown> = {};
-      if (rand() < 0.7) m.label = str();
-      if (depth > 0 && rand() < 0.6) m.child = message(depth - 1);
-      if (rand() < 0.5) m.values = Array.from({ length: Math.floor(rand() * 5) }, () => Long.fromBits((rand() * 2 ** 32) | 0, (rand() * 2 ** 32) | 0));
-      if (rand() < 0.3) m.blob = new Uint8Array(Math.floor(rand() * 300)).map(() => rand() * 256);
-      return m;
-    };
+    const { rand, str, message } = randomInner(7);
     for (let i = 0; i < 500; i++) {
       expectSameBytes(All, {
         i32: (rand() * 2 ** 32) | 0,

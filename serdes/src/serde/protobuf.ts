@@ -35,6 +35,7 @@ import { HEADER_SIZE, readMessageIndexes } from '../wire.js';
 import { readString, type NodeBuffer } from './avsc-internal.js';
 import { DeserializationError, SerializationError, WireFormatError } from './errors.js';
 import { onceUntilFailure } from './cache.js';
+import { compileProtobufDecoder } from './protobuf-decoder.js';
 import { DirectWriter } from './protobuf-writer.js';
 import { Deserializer, Serializer, describe, registryFailure, typedSchemaInfo } from './serde.js';
 import type { Compiled, DeserializerOptions, SerializerOptions, TopicWriter } from './serde.js';
@@ -247,12 +248,29 @@ export interface ProtobufDeserializerOptions extends DeserializerOptions, Protob
   messageType?: string;
 }
 
+/** A message type to decode with, and its compiled decoder where it has one (else protobufjs decodes). */
+interface Decoding {
+  readonly type: protobuf.Type;
+  readonly decode: ((buf: Buffer, offset: number) => protobuf.Message) | undefined;
+}
+
+const decodings = new WeakMap<protobuf.Type, Decoding>();
+
+function decodingOf(type: protobuf.Type): Decoding {
+  let d = decodings.get(type);
+  if (d === undefined) {
+    d = { type, decode: compileProtobufDecoder(type) };
+    decodings.set(type, d);
+  }
+  return d;
+}
+
 interface ProtobufReader {
   readonly id: number;
   readonly schema: ProtobufSchema;
   /** The type for `[0]` and for legacy bytes. */
-  readonly first: protobuf.Type | undefined;
-  readonly byPath: Map<string, protobuf.Type>;
+  readonly first: Decoding | undefined;
+  readonly byPath: Map<string, Decoding>;
 }
 
 /**
@@ -301,37 +319,45 @@ export class ProtobufDeserializer<T = protobuf.Message> extends Deserializer<T, 
         throw new DeserializationError(`the reader schema has no message ${readerName} to read schema id ${id} with`);
       }
     };
-    const byPath = new Map(schema.allMessageTypes().map((m) => [m.indexes.join('.'), typeFor(m.fullName)]));
+    const byPath = new Map(schema.allMessageTypes().map((m) => [m.indexes.join('.'), decodingOf(typeFor(m.fullName))]));
     const firstName = this.options.legacyKafkajsProtobuf ? pickMessage(schema, this.options.messageType, `schema id ${id}`) : schema.messageTypes()[0];
-    return { id, schema, first: firstName === undefined ? undefined : typeFor(firstName), byPath };
+    return { id, schema, first: firstName === undefined ? undefined : decodingOf(typeFor(firstName)), byPath };
   }
 
   protected decode(reader: ProtobufReader, bytes: Buffer, schemaId: number): T {
     let offset = HEADER_SIZE;
-    let type: protobuf.Type | undefined;
+    let decoding: Decoding | undefined;
     if (this.options.legacyKafkajsProtobuf) {
       if (bytes[offset] === 0) offset++;
-      type = reader.first;
+      decoding = reader.first;
     } else if (bytes[offset] === 0) {
       // `[0]`, the common case: no array to allocate.
       offset++;
-      type = reader.first;
+      decoding = reader.first;
     } else {
       const read = readMessageIndexes(bytes, offset);
       offset = read.offset;
-      type = reader.byPath.get(read.indexes.join('.'));
-      if (type === undefined) {
+      decoding = reader.byPath.get(read.indexes.join('.'));
+      if (decoding === undefined) {
         throw new WireFormatError(
           `Protobuf message indexes [${read.indexes.join(', ')}] do not name a message of writer schema id ${schemaId} (it declares ${declaredMessages(reader.schema, true)})`,
           'message-indexes',
         );
       }
     }
-    if (type === undefined) {
+    if (decoding === undefined) {
       if (bytes.length <= HEADER_SIZE && !this.options.legacyKafkajsProtobuf) {
         throw new WireFormatError('Protobuf message indexes are absent or malformed: there is no byte after the schema id', 'message-indexes');
       }
       throw new DeserializationError(`writer schema id ${schemaId} declares no message type`);
+    }
+    const { type, decode } = decoding;
+    if (decode !== undefined) {
+      try {
+        return decode(bytes, offset) as T;
+      } catch (e) {
+        throw this.payloadError(type, schemaId, e);
+      }
     }
     const r = this.reusedReader;
     r.buf = bytes;
@@ -340,14 +366,18 @@ export class ProtobufDeserializer<T = protobuf.Message> extends Deserializer<T, 
     try {
       return type.decode(r) as T;
     } catch (e) {
-      throw new DeserializationError(
-        `the payload does not match the Protobuf message ${stripDot(type.fullName)} of writer schema id ${schemaId}: ${describe(e)}`,
-        { cause: e },
-      );
+      throw this.payloadError(type, schemaId, e);
     } finally {
       r.buf = EMPTY;
       r.len = 0;
     }
+  }
+
+  private payloadError(type: protobuf.Type, schemaId: number, cause: unknown): DeserializationError {
+    return new DeserializationError(
+      `the payload does not match the Protobuf message ${stripDot(type.fullName)} of writer schema id ${schemaId}: ${describe(cause)}`,
+      { cause },
+    );
   }
 }
 
