@@ -187,7 +187,6 @@ function covered(root: protobuf.Type): boolean {
     if (seen.has(type)) return true;
     seen.add(type);
     for (const field of type.fieldsArray) {
-      field.resolve();
       if (field.required || field.extend !== undefined || field.declaringField !== null) return false;
       const resolved = field.resolvedType;
       if (field.map) {

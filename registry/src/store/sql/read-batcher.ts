@@ -11,17 +11,10 @@
  */
 import type { ScopeSettings, SubjectVersionsAndSettings, VersionRecord } from '../store.js';
 import type { SqlClient } from './driver.js';
-import { VERSION_COLUMNS, toScopeSettings, toVersion, type SettingRow, type VersionOrSettingRow } from './rows.js';
+import { toScopeSettings, toVersion, versionsAndSettingsSql, type SettingRow, type VersionOrSettingRow } from './rows.js';
 
-/** Version rows of the subjects in $1 (scope NULL) and setting rows of the scopes in $2, versions ascending. */
-export const BATCHED_VERSIONS_AND_SETTINGS = `
-  SELECT ${VERSION_COLUMNS}, NULL::text AS scope, NULL::jsonb AS config, NULL::text AS mode
-    FROM versions v WHERE v.subject = ANY($1::text[])
-  UNION ALL
-  SELECT NULL, NULL, NULL, NULL, NULL, NULL, scope, config, NULL::text AS mode FROM configs WHERE scope = ANY($2::text[])
-  UNION ALL
-  SELECT NULL, NULL, NULL, NULL, NULL, NULL, scope, NULL::jsonb AS config, mode FROM modes WHERE scope = ANY($2::text[])
-  ORDER BY version`;
+/** Version rows of the subjects in $1 and setting rows of the scopes in $2. */
+const BATCHED_VERSIONS_AND_SETTINGS = versionsAndSettingsSql('v.subject = ANY($1::text[])');
 
 interface Pending {
   subject: string;

@@ -6,6 +6,25 @@ import type { SchemaRecord, ScopeSettings, VersionRecord, VersionWithSchema } fr
 export const SCHEMA_COLUMNS = 's.context, s.id, s.guid, s.schema_type, s.schema, s.refs, s.metadata, s.rule_set, s.hash';
 export const VERSION_COLUMNS = 'v.subject, v.context, v.version, v.schema_id, v.deleted, v.ts';
 
+/**
+ * The config and mode rows (scope, config, mode) of the scopes in the text[] parameter `param`, each row
+ * prefixed with `pad` (NULL columns lining it up with a first branch of a UNION).
+ */
+export const settingsSql = (param: string, pad = '') => `
+  SELECT ${pad}scope, config, NULL::text AS mode FROM configs WHERE scope = ANY(${param}::text[])
+  UNION ALL
+  SELECT ${pad}scope, NULL::jsonb AS config, mode FROM modes WHERE scope = ANY(${param}::text[])`;
+
+/**
+ * Version rows (scope NULL) of the subjects `subjectMatch` selects (on `v`), and the setting rows of the
+ * scopes in $2, versions ascending: a subject's state in one round trip.
+ */
+export const versionsAndSettingsSql = (subjectMatch: string) => `
+  SELECT ${VERSION_COLUMNS}, NULL::text AS scope, NULL::jsonb AS config, NULL::text AS mode
+    FROM versions v WHERE ${subjectMatch}
+  UNION ALL${settingsSql('$2', 'NULL, NULL, NULL, NULL, NULL, NULL, ')}
+  ORDER BY version`;
+
 export interface SchemaRow {
   context: string;
   id: number;

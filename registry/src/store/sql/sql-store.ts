@@ -20,10 +20,12 @@ import { VersionsAndSettingsBatcher } from './read-batcher.js';
 import {
   SCHEMA_COLUMNS,
   VERSION_COLUMNS,
+  settingsSql,
   toSchema,
   toScopeSettings,
   toVersion,
   toVersionWithSchema,
+  versionsAndSettingsSql,
   type ConfigRow,
   type ModeRow,
   type SchemaRow,
@@ -38,23 +40,10 @@ const EVENTS_CHANNEL = 'schemata_events';
 const JOINED = `SELECT ${VERSION_COLUMNS}, ${SCHEMA_COLUMNS}
   FROM versions v JOIN schemas s ON s.context = v.context AND s.id = v.schema_id`;
 
-/**
- * The config and mode rows (scope, config, mode) of the scopes in the text[] parameter `param`, each row
- * prefixed with `pad` (NULL columns lining it up with a first branch of a UNION).
- */
-const settingsSql = (param: string, pad = '') => `
-  SELECT ${pad}scope, config, NULL::text AS mode FROM configs WHERE scope = ANY(${param}::text[])
-  UNION ALL
-  SELECT ${pad}scope, NULL::jsonb AS config, mode FROM modes WHERE scope = ANY(${param}::text[])`;
-
 const SCOPE_SETTINGS = settingsSql('$1');
 
-/** A subject's version rows (scope NULL) and the setting rows of the scopes in $2, versions ascending. */
-const VERSIONS_AND_SETTINGS = `
-  SELECT ${VERSION_COLUMNS}, NULL::text AS scope, NULL::jsonb AS config, NULL::text AS mode
-    FROM versions v WHERE v.subject = $1
-  UNION ALL${settingsSql('$2', 'NULL, NULL, NULL, NULL, NULL, NULL, ')}
-  ORDER BY version`;
+/** A subject's version rows and the setting rows of the scopes in $2. */
+const VERSIONS_AND_SETTINGS = versionsAndSettingsSql('v.subject = $1');
 
 /** Every query, over any client: the pool outside transactions, the transaction's connection inside. */
 class SqlReader implements StoreReader {
