@@ -130,6 +130,25 @@ function storeContract(name: string, open: () => Promise<{ store: Store; cleanup
       expect(await store.mode(':.m:')).toBeUndefined();
     });
 
+    it('lists every scope holding a config or a mode, both merged per scope, sorted', async () => {
+      await store.write(async (tx) => {
+        await tx.setConfig('ls-b', { compatibilityLevel: 'NONE' });
+        await tx.setMode('ls-b', 'READONLY');
+        await tx.setMode('ls-a', 'IMPORT');
+      });
+      const listed = (await store.listSettings()).filter((e) => e.scope.startsWith('ls-'));
+      expect(listed).toEqual([
+        { scope: 'ls-a', mode: 'IMPORT' },
+        { scope: 'ls-b', config: { compatibilityLevel: 'NONE' }, mode: 'READONLY' },
+      ]);
+      await store.write(async (tx) => {
+        await tx.setConfig('ls-b', undefined);
+        await tx.setMode('ls-b', undefined);
+        await tx.setMode('ls-a', undefined);
+      });
+      expect((await store.listSettings()).filter((e) => e.scope.startsWith('ls-'))).toEqual([]);
+    });
+
     it('reads the settings of a scope chain, with or without a subject\'s versions, in one query', async () => {
       const chain = ['ss-s', ':.ss:', ':.__GLOBAL:', 'ss-"quoted",{}'];
       expect(await store.scopeSettings(chain)).toEqual([{}, {}, {}, {}]);

@@ -71,6 +71,11 @@ export interface ScopeSettings {
   mode?: Mode | undefined;
 }
 
+/** `ScopeSettings` of one named scope. */
+export interface ScopeSettingsEntry extends ScopeSettings {
+  scope: string;
+}
+
 /** A subject's versions with the settings of the scopes asked for (see `subjectVersionsAndSettings`). */
 export interface SubjectVersionsAndSettings {
   versions: VersionRecord[];
@@ -112,6 +117,8 @@ export interface StoreReader {
   referrers(subject: string, version: number): Promise<Referrer[]>;
   /** Contexts that hold at least one version (soft-deleted included), sorted. */
   contexts(): Promise<string[]>;
+  /** Every scope that holds a config or a mode, sorted by scope (export, admin tools). */
+  listSettings(): Promise<ScopeSettingsEntry[]>;
 
   config(scope: string): Promise<Config | undefined>;
   mode(scope: string): Promise<Mode | undefined>;

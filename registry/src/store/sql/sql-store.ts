@@ -5,6 +5,7 @@ import type {
   Referrer,
   SchemaRecord,
   ScopeSettings,
+  ScopeSettingsEntry,
   Store,
   StoreEvent,
   StoreReader,
@@ -155,6 +156,21 @@ class SqlReader implements StoreReader {
   async contexts(): Promise<string[]> {
     const rows = await this.db.query<{ context: string }>('SELECT DISTINCT context FROM versions ORDER BY context', [], 'contexts');
     return rows.map((r) => r.context);
+  }
+
+  async listSettings(): Promise<ScopeSettingsEntry[]> {
+    const rows = await this.db.query<SettingRow>(
+      `SELECT scope, config, NULL AS mode FROM configs UNION ALL SELECT scope, NULL, mode FROM modes ORDER BY scope`,
+      [],
+    );
+    const byScope = new Map<string, ScopeSettingsEntry>();
+    for (const row of rows) {
+      const entry = byScope.get(row.scope) ?? { scope: row.scope };
+      if (row.config !== null) entry.config = row.config;
+      if (row.mode !== null) entry.mode = row.mode;
+      byScope.set(row.scope, entry);
+    }
+    return [...byScope.values()];
   }
 
   async config(scope: string): Promise<Config | undefined> {
