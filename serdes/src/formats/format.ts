@@ -26,6 +26,57 @@ export interface ResolvedReference extends SchemaReference {
   references: readonly ResolvedReference[];
 }
 
+/**
+ * Bounds on what one schema may hold, so that one request cannot make a registry (or a tool) do unbounded
+ * work. Each format counts what it has: fields (Avro record fields, Protobuf message fields, JSON Schema
+ * `properties` of one object), branches (Avro union branches, Protobuf `oneof` members, JSON Schema
+ * `anyOf`/`oneOf`/`allOf` entries), enum values (Avro symbols, Protobuf enum values, JSON `enum` entries),
+ * named types (Avro named types, Protobuf messages and enums, JSON Schema subschemas under
+ * `definitions`/`$defs`) and nesting depth. Checked only when parsing with `validate` (new schemas);
+ * stored schemas always load.
+ */
+export interface SchemaLimits {
+  maxFields: number;
+  maxBranches: number;
+  maxEnumValues: number;
+  maxTypes: number;
+  maxDepth: number;
+}
+
+export const DEFAULT_SCHEMA_LIMITS: Readonly<SchemaLimits> = {
+  maxFields: 10_000,
+  maxBranches: 10_000,
+  maxEnumValues: 10_000,
+  maxTypes: 10_000,
+  maxDepth: 256,
+};
+
+/** Thrown when a schema exceeds a `SchemaLimits` bound; the registry answers it as an invalid schema. */
+export class SchemaLimitError extends Error {
+  override readonly name = 'SchemaLimitError';
+  constructor(
+    readonly limit: keyof SchemaLimits,
+    readonly value: number,
+    readonly max: number,
+    where: string,
+  ) {
+    super(`${where} has ${value} ${LIMIT_NOUNS[limit]}, more than the limit of ${max} (${limit})`);
+  }
+}
+
+const LIMIT_NOUNS: Record<keyof SchemaLimits, string> = {
+  maxFields: 'fields',
+  maxBranches: 'branches',
+  maxEnumValues: 'enum values',
+  maxTypes: 'named types',
+  maxDepth: 'levels of nesting',
+};
+
+/** Throws SchemaLimitError when `value` exceeds the bound (absent `limits`: no check). */
+export function checkLimit(limits: Readonly<SchemaLimits> | undefined, limit: keyof SchemaLimits, value: number, where: string): void {
+  if (limits && value > limits[limit]) throw new SchemaLimitError(limit, value, limits[limit], where);
+}
+
 export interface ParseOptions {
   /**
    * Validation for schemas being registered (Avro: strict names and validated defaults, as Confluent does
@@ -33,6 +84,8 @@ export interface ParseOptions {
    * Default: true.
    */
   validate?: boolean;
+  /** Bounds to enforce (with `validate` only); absent: none beyond the format's own recursion limit. */
+  limits?: Readonly<SchemaLimits>;
 }
 
 /** Thrown by `parse` for text that is not a valid schema; the message says what is wrong and where. */
