@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { CompatibilityLevel } from '@schemata/serdes';
 import { describeStore, DEFAULTS, type LogLevel, type RegistryConfig } from './config.js';
 import { Registry } from './core/index.js';
+import type { LoaderLimits } from './core/schemas.js';
+import { PooledSchemaWork, type SchemaWorkOptions } from './schema-work/pool.js';
 import { clientErrorHandler, frameworkErrorHandler, installHttp } from './http/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
@@ -23,6 +25,10 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** Sees every route as it is registered (the OpenAPI test compares them with openapi.yaml). */
   onRoute?: (route: RouteOptions) => void;
+  /** Where schema work runs (default: worker threads as `SCHEMA_WORK_DEFAULTS`, started on first use). */
+  schemaWork?: SchemaWorkOptions;
+  /** Bounds on submitted schemas beyond `schemaWork.limits` (default: DEFAULT_LOADER_LIMITS). */
+  loaderLimits?: LoaderLimits;
 }
 
 // Subjects are path segments and may be long; the router's default limit (100) would turn them into 404s.
@@ -31,7 +37,12 @@ const MAX_PARAM_LENGTH = 64 * 1024;
 /** Opens the store (idempotent), builds the registry and its routes; the caller listens (or injects). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await options.store.open();
-  const registry = new Registry(options.store, { defaultCompatibility: options.defaultCompatibility ?? DEFAULTS.defaultCompatibility });
+  const work = new PooledSchemaWork({ limits: DEFAULTS.schemaLimits, ...options.schemaWork });
+  const registry = new Registry(options.store, {
+    defaultCompatibility: options.defaultCompatibility ?? DEFAULTS.defaultCompatibility,
+    work,
+    ...(options.loaderLimits ? { limits: options.loaderLimits } : {}),
+  });
   const log = options.logger ?? createLogger(options.logLevel ?? 'silent');
   const app = Fastify({
     // Off: fastify's logger costs every request listeners and a child logger even with request logging
@@ -44,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   installHttp(app, registry, { clusterId: 'schemata' }, log);
+  app.addHook('onClose', () => work.close());
   if (options.ownsStore) app.addHook('onClose', () => options.store.close());
   return app;
 }
@@ -73,6 +85,8 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       bodyLimit: config.bodyLimit,
       defaultCompatibility: config.defaultCompatibility,
       logger: log,
+      schemaWork: { threads: config.schemaWorkers, budgetMs: config.schemaWorkTimeoutMs, limits: config.schemaLimits, warm: true },
+      loaderLimits: { maxSchemaBytes: config.maxSchemaSize, maxReferences: config.maxSchemaReferences },
     });
   } catch (e) {
     await store.close().catch(() => {});

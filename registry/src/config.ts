@@ -3,7 +3,8 @@
  * node:util parseArgs. Invalid values are reported as ConfigError with a message naming the setting.
  */
 import { parseArgs } from 'node:util';
-import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '@schemata/serdes';
+import { availableParallelism } from 'node:os';
+import { COMPATIBILITY_LEVELS, DEFAULT_SCHEMA_LIMITS, type CompatibilityLevel, type SchemaLimits } from '@schemata/serdes';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,6 +19,16 @@ export interface RegistryConfig {
   bodyLimit: number;
   defaultCompatibility: CompatibilityLevel;
   logLevel: LogLevel;
+  /** Worker threads for parsing and compatibility checks (0: all on the event loop). */
+  schemaWorkers: number;
+  /** Time budget of one schema operation on a worker, ms (422/42209 past it). */
+  schemaWorkTimeoutMs: number;
+  /** Largest schema text, characters (422/42209 past it). */
+  maxSchemaSize: number;
+  /** Largest resolved reference tree of one schema. */
+  maxSchemaReferences: number;
+  /** What one schema may hold (fields, branches, enum values, named types, depth). */
+  schemaLimits: SchemaLimits;
 }
 
 export type Command = 'serve' | 'migrate';
@@ -39,7 +50,24 @@ export const DEFAULTS: RegistryConfig = {
   bodyLimit: 16 * 1024 * 1024,
   defaultCompatibility: 'BACKWARD',
   logLevel: 'info',
+  schemaWorkers: Math.min(availableParallelism(), 4),
+  schemaWorkTimeoutMs: 10_000,
+  maxSchemaSize: 8 * 1024 * 1024,
+  maxSchemaReferences: 2_000,
+  schemaLimits: { ...DEFAULT_SCHEMA_LIMITS },
 };
+
+/** The integer settings: config key (or schema limit), flag, environment variable, smallest value. */
+const INTEGER_SETTINGS = [
+  ['schemaWorkers', 'schema-workers', 'SCHEMA_WORKERS', 0],
+  ['schemaWorkTimeoutMs', 'schema-work-timeout', 'SCHEMA_WORK_TIMEOUT', 1],
+  ['maxSchemaReferences', 'max-schema-references', 'MAX_SCHEMA_REFERENCES', 0],
+  ['maxFields', 'max-schema-fields', 'MAX_SCHEMA_FIELDS', 1],
+  ['maxBranches', 'max-schema-branches', 'MAX_SCHEMA_BRANCHES', 1],
+  ['maxEnumValues', 'max-schema-enum-values', 'MAX_SCHEMA_ENUM_VALUES', 1],
+  ['maxTypes', 'max-schema-types', 'MAX_SCHEMA_TYPES', 1],
+  ['maxDepth', 'max-schema-depth', 'MAX_SCHEMA_DEPTH', 1],
+] as const;
 
 export const HELP = `Usage: schema-registry [serve|migrate] [options]
 
@@ -57,6 +85,17 @@ Options (environment variable in brackets; flags win):
   --body-limit <size>           largest request body, e.g. 16mb, 512kb, 1048576 [BODY_LIMIT] (default 16mb)
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
+
+Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
+  --schema-workers <n>          worker threads, 0 = none [SCHEMA_WORKERS] (default: cores, at most 4)
+  --schema-work-timeout <ms>    budget of one parse or check [SCHEMA_WORK_TIMEOUT] (default 10000)
+  --max-schema-size <size>      largest schema text [MAX_SCHEMA_SIZE] (default 8mb)
+  --max-schema-references <n>   largest resolved reference tree [MAX_SCHEMA_REFERENCES] (default 2000)
+  --max-schema-fields <n>       fields of one record/message/object [MAX_SCHEMA_FIELDS] (default 10000)
+  --max-schema-branches <n>     branches of one union/oneof/anyOf [MAX_SCHEMA_BRANCHES] (default 10000)
+  --max-schema-enum-values <n>  values of one enum [MAX_SCHEMA_ENUM_VALUES] (default 10000)
+  --max-schema-types <n>        named types in one schema [MAX_SCHEMA_TYPES] (default 10000)
+  --max-schema-depth <n>        nesting depth [MAX_SCHEMA_DEPTH] (default 256)
   -h, --help                    show this help
 `;
 
@@ -73,6 +112,12 @@ function parseSize(raw: string, source: string): number {
   const factor = unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1;
   const n = Number(m[1]) * factor;
   if (n < 1) throw new ConfigError(`${source} must be at least 1 byte`);
+  return n;
+}
+
+function parseInteger(raw: string, source: string, min: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(`${source} must be an integer of at least ${min}, got "${raw}"`);
   return n;
 }
 
@@ -104,6 +149,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'body-limit': { type: 'string' },
         'default-compatibility': { type: 'string' },
         'log-level': { type: 'string' },
+        'max-schema-size': { type: 'string' },
+        ...Object.fromEntries(INTEGER_SETTINGS.map(([, flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -116,8 +163,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (command !== 'serve' && command !== 'migrate') throw new ConfigError(`unknown command "${command}" (expected serve or migrate)`);
 
   /** The flag if given, else the environment variable, each with its name for error messages. */
-  const pick = (flag: keyof typeof values, envName: string): [string, string] | undefined => {
-    const fromFlag = values[flag];
+  const flags: Record<string, string | boolean | undefined> = values;
+  const pick = (flag: string, envName: string): [string, string] | undefined => {
+    const fromFlag = flags[flag];
     if (typeof fromFlag === 'string') return [fromFlag, `--${flag}`];
     const fromEnv = env[envName];
     return fromEnv !== undefined && fromEnv !== '' ? [fromEnv, envName] : undefined;
@@ -141,6 +189,16 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (level) config.defaultCompatibility = parseLevel(...level);
   const logLevel = pick('log-level', 'LOG_LEVEL');
   if (logLevel) config.logLevel = parseLogLevel(...logLevel);
+  const maxSchemaSize = pick('max-schema-size', 'MAX_SCHEMA_SIZE');
+  if (maxSchemaSize) config.maxSchemaSize = parseSize(...maxSchemaSize);
+  config.schemaLimits = { ...DEFAULTS.schemaLimits };
+  for (const [key, flag, envName, min] of INTEGER_SETTINGS) {
+    const raw = pick(flag, envName);
+    if (!raw) continue;
+    const n = parseInteger(raw[0], raw[1], min);
+    if (key in config.schemaLimits) config.schemaLimits[key as keyof SchemaLimits] = n;
+    else config[key as 'schemaWorkers' | 'schemaWorkTimeoutMs' | 'maxSchemaReferences'] = n;
+  }
   return { command, help: values.help === true, config };
 }
 

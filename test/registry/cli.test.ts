@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,29 @@ describe('configuration', () => {
     expect(loadConfig([], {})).toEqual({
       command: 'serve',
       help: false,
-      config: { port: 8081, host: '127.0.0.1', dataDir: './data', bodyLimit: 16 * 1024 * 1024, defaultCompatibility: 'BACKWARD', logLevel: 'info' },
+      config: {
+        port: 8081,
+        host: '127.0.0.1',
+        dataDir: './data',
+        bodyLimit: 16 * 1024 * 1024,
+        defaultCompatibility: 'BACKWARD',
+        logLevel: 'info',
+        schemaWorkers: Math.min(availableParallelism(), 4),
+        schemaWorkTimeoutMs: 10_000,
+        maxSchemaSize: 8 * 1024 * 1024,
+        maxSchemaReferences: 2_000,
+        schemaLimits: { maxFields: 10_000, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 256 },
+      },
     });
+  });
+
+  it('reads the schema work settings and limits', () => {
+    const env = { SCHEMA_WORKERS: '0', SCHEMA_WORK_TIMEOUT: '250', MAX_SCHEMA_FIELDS: '50', MAX_SCHEMA_SIZE: '1mb' };
+    const config = loadConfig(['--max-schema-depth', '12', '--max-schema-references', '7'], env).config;
+    expect(config).toMatchObject({ schemaWorkers: 0, schemaWorkTimeoutMs: 250, maxSchemaSize: 1024 * 1024, maxSchemaReferences: 7 });
+    expect(config.schemaLimits).toEqual({ maxFields: 50, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 12 });
+    // The defaults object itself is never changed by a load.
+    expect(loadConfig([], {}).config.schemaLimits.maxFields).toBe(10_000);
   });
 
   it('reads the environment, and flags win over it', () => {
@@ -40,6 +61,9 @@ describe('configuration', () => {
       [['--body-limit', 'lots'], {}, /--body-limit/],
       [['--default-compatibility', 'SIDEWAYS'], {}, /--default-compatibility/],
       [['--log-level', 'loud'], {}, /--log-level/],
+      [['--schema-work-timeout', '0'], {}, /--schema-work-timeout must be an integer of at least 1/],
+      [[], { MAX_SCHEMA_FIELDS: 'many' }, /MAX_SCHEMA_FIELDS/],
+      [[], { SCHEMA_WORKERS: '-1' }, /SCHEMA_WORKERS/],
       [['--nope'], {}, /nope/],
       [['serve', 'extra'], {}, /unexpected/],
       [['launch'], {}, /unknown command/],
