@@ -14,6 +14,7 @@ import { ReadService } from './reads.js';
 import { RegisterService } from './register.js';
 import { SchemaLoader } from './schemas.js';
 import { RegistryState } from './state.js';
+import { StorableStore } from './storable-store.js';
 
 export interface RegistryOptions {
   /** The server default compatibility level (Confluent's `schema.compatibility.level`). */
@@ -36,7 +37,8 @@ export class Registry {
     options: RegistryOptions = {},
   ) {
     const loader = new SchemaLoader();
-    this.state = new RegistryState(store);
+    // Strings a store cannot hold (NUL, unpaired surrogates) never reach it: see storable-store.ts.
+    this.state = new RegistryState(new StorableStore(store));
     this.modes = new ModeService(this.state);
     this.configs = new ConfigService(this.state, this.modes, options.defaultCompatibility ?? 'BACKWARD');
     this.contexts = new ContextService(this.state);
