@@ -16,6 +16,8 @@ export interface RegistryConfig {
   dataDir: string;
   /** Largest accepted request body, bytes (larger: 413). */
   bodyLimit: number;
+  /** Milliseconds a request body may take to arrive whole (then 408, or the connection is closed). */
+  bodyTimeout: number;
   defaultCompatibility: CompatibilityLevel;
   logLevel: LogLevel;
 }
@@ -37,6 +39,7 @@ export const DEFAULTS: RegistryConfig = {
   host: '127.0.0.1',
   dataDir: './data',
   bodyLimit: 16 * 1024 * 1024,
+  bodyTimeout: 60_000,
   defaultCompatibility: 'BACKWARD',
   logLevel: 'info',
 };
@@ -55,6 +58,7 @@ Options (environment variable in brackets; flags win):
   --database-url <url>          postgres://… selects Postgres [DATABASE_URL]
   --data-dir <dir>              PGlite data directory when no Postgres URL is given [DATA_DIR] (default ./data)
   --body-limit <size>           largest request body, e.g. 16mb, 512kb, 1048576 [BODY_LIMIT] (default 16mb)
+  --body-timeout <time>         time a request body may take to arrive, e.g. 60s, 500ms [BODY_TIMEOUT] (default 60s)
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
   -h, --help                    show this help
@@ -73,6 +77,14 @@ function parseSize(raw: string, source: string): number {
   const factor = unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1;
   const n = Number(m[1]) * factor;
   if (n < 1) throw new ConfigError(`${source} must be at least 1 byte`);
+  return n;
+}
+
+function parseDuration(raw: string, source: string): number {
+  const m = /^(\d+)\s*(ms|s)?$/i.exec(raw.trim());
+  if (!m) throw new ConfigError(`${source} must be a time such as 60s or 500ms, got "${raw}"`);
+  const n = Number(m[1]) * (m[2]?.toLowerCase() === 's' ? 1000 : 1);
+  if (n < 1) throw new ConfigError(`${source} must be at least 1ms`);
   return n;
 }
 
@@ -102,6 +114,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'database-url': { type: 'string' },
         'data-dir': { type: 'string' },
         'body-limit': { type: 'string' },
+        'body-timeout': { type: 'string' },
         'default-compatibility': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -137,6 +150,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (dataDir) config.dataDir = dataDir[0];
   const bodyLimit = pick('body-limit', 'BODY_LIMIT');
   if (bodyLimit) config.bodyLimit = parseSize(...bodyLimit);
+  const bodyTimeout = pick('body-timeout', 'BODY_TIMEOUT');
+  if (bodyTimeout) config.bodyTimeout = parseDuration(...bodyTimeout);
   const level = pick('default-compatibility', 'DEFAULT_COMPATIBILITY');
   if (level) config.defaultCompatibility = parseLevel(...level);
   const logLevel = pick('log-level', 'LOG_LEVEL');

@@ -19,17 +19,17 @@ describe('configuration', () => {
     expect(loadConfig([], {})).toEqual({
       command: 'serve',
       help: false,
-      config: { port: 8081, host: '127.0.0.1', dataDir: './data', bodyLimit: 16 * 1024 * 1024, defaultCompatibility: 'BACKWARD', logLevel: 'info' },
+      config: { port: 8081, host: '127.0.0.1', dataDir: './data', bodyLimit: 16 * 1024 * 1024, bodyTimeout: 60_000, defaultCompatibility: 'BACKWARD', logLevel: 'info' },
     });
   });
 
   it('reads the environment, and flags win over it', () => {
-    const env = { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/var/lib/sr', BODY_LIMIT: '512kb', DEFAULT_COMPATIBILITY: 'full', LOG_LEVEL: 'WARN' };
-    expect(loadConfig([], env).config).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/sr', bodyLimit: 512 * 1024, defaultCompatibility: 'FULL', logLevel: 'warn' });
-    const flags = ['migrate', '--port', '0', '--body-limit', '2mb', '--database-url', 'postgresql://u@h/db', '--default-compatibility', 'NONE'];
+    const env = { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/var/lib/sr', BODY_LIMIT: '512kb', BODY_TIMEOUT: '5s', DEFAULT_COMPATIBILITY: 'full', LOG_LEVEL: 'WARN' };
+    expect(loadConfig([], env).config).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/sr', bodyLimit: 512 * 1024, bodyTimeout: 5000, defaultCompatibility: 'FULL', logLevel: 'warn' });
+    const flags = ['migrate', '--port', '0', '--body-limit', '2mb', '--body-timeout', '250', '--database-url', 'postgresql://u@h/db', '--default-compatibility', 'NONE'];
     const inv = loadConfig(flags, env);
     expect(inv.command).toBe('migrate');
-    expect(inv.config).toMatchObject({ port: 0, bodyLimit: 2 * 1024 * 1024, databaseUrl: 'postgresql://u@h/db', defaultCompatibility: 'NONE', host: '0.0.0.0' });
+    expect(inv.config).toMatchObject({ port: 0, bodyLimit: 2 * 1024 * 1024, bodyTimeout: 250, databaseUrl: 'postgresql://u@h/db', defaultCompatibility: 'NONE', host: '0.0.0.0' });
   });
 
   it('rejects bad values and unknown flags with a ConfigError naming the setting', () => {
@@ -38,6 +38,8 @@ describe('configuration', () => {
       [[], { PORT: '70000' }, /PORT/],
       [[], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
       [['--body-limit', 'lots'], {}, /--body-limit/],
+      [['--body-timeout', '1m'], {}, /--body-timeout/],
+      [[], { BODY_TIMEOUT: '0s' }, /BODY_TIMEOUT/],
       [['--default-compatibility', 'SIDEWAYS'], {}, /--default-compatibility/],
       [['--log-level', 'loud'], {}, /--log-level/],
       [['--nope'], {}, /nope/],
