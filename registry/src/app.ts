@@ -8,7 +8,7 @@ import { describeStore, DEFAULTS, type LogLevel, type RegistryConfig } from './c
 import { Registry } from './core/index.js';
 import type { LoaderLimits } from './core/schemas.js';
 import { PooledSchemaWork, type SchemaWorkOptions } from './schema-work/pool.js';
-import { clientErrorHandler, frameworkErrorHandler, installHttp } from './http/index.js';
+import { clientErrorHandler, enforceBodyDeadline, frameworkErrorHandler, installHttp } from './http/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
@@ -18,6 +18,8 @@ export interface AppOptions {
   /** Close the store when the app closes (startServer's own store: yes; a caller's: no, by default). */
   ownsStore?: boolean;
   bodyLimit?: number;
+  /** Milliseconds a request body may take to arrive whole (408, or the connection closed, after). */
+  bodyTimeout?: number;
   defaultCompatibility?: CompatibilityLevel;
   /** The application's log (start-up, shutdown, 5xx errors); wins over `logLevel`. */
   logger?: Logger;
@@ -53,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler(log),
     clientErrorHandler,
   });
+  enforceBodyDeadline(app.server, options.bodyTimeout ?? DEFAULTS.bodyTimeout);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   installHttp(app, registry, { clusterId: 'schemata' }, log);
   app.addHook('onClose', () => work.close());
@@ -83,6 +86,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       store,
       ownsStore: true,
       bodyLimit: config.bodyLimit,
+      bodyTimeout: config.bodyTimeout,
       defaultCompatibility: config.defaultCompatibility,
       logger: log,
       schemaWork: { threads: config.schemaWorkers, budgetMs: config.schemaWorkTimeoutMs, limits: config.schemaLimits, warm: true },

@@ -17,6 +17,8 @@ export interface RegistryConfig {
   dataDir: string;
   /** Largest accepted request body, bytes (larger: 413). */
   bodyLimit: number;
+  /** Milliseconds a request body may take to arrive whole (then 408, or the connection is closed). */
+  bodyTimeout: number;
   defaultCompatibility: CompatibilityLevel;
   logLevel: LogLevel;
   /** Worker threads for parsing and compatibility checks (0: all on the event loop). */
@@ -48,6 +50,7 @@ export const DEFAULTS: RegistryConfig = {
   host: '127.0.0.1',
   dataDir: './data',
   bodyLimit: 16 * 1024 * 1024,
+  bodyTimeout: 60_000,
   defaultCompatibility: 'BACKWARD',
   logLevel: 'info',
   schemaWorkers: Math.min(availableParallelism(), 4),
@@ -60,7 +63,6 @@ export const DEFAULTS: RegistryConfig = {
 /** The integer settings: config key (or schema limit), flag, environment variable, smallest value. */
 const INTEGER_SETTINGS = [
   ['schemaWorkers', 'schema-workers', 'SCHEMA_WORKERS', 0],
-  ['schemaWorkTimeoutMs', 'schema-work-timeout', 'SCHEMA_WORK_TIMEOUT', 1],
   ['maxSchemaReferences', 'max-schema-references', 'MAX_SCHEMA_REFERENCES', 0],
   ['maxFields', 'max-schema-fields', 'MAX_SCHEMA_FIELDS', 1],
   ['maxBranches', 'max-schema-branches', 'MAX_SCHEMA_BRANCHES', 1],
@@ -83,12 +85,13 @@ Options (environment variable in brackets; flags win):
   --database-url <url>          postgres://… selects Postgres [DATABASE_URL]
   --data-dir <dir>              PGlite data directory when no Postgres URL is given [DATA_DIR] (default ./data)
   --body-limit <size>           largest request body, e.g. 16mb, 512kb, 1048576 [BODY_LIMIT] (default 16mb)
+  --body-timeout <time>         time a request body may take to arrive, e.g. 60s, 500ms [BODY_TIMEOUT] (default 60s)
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
 
 Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
   --schema-workers <n>          worker threads, 0 = none [SCHEMA_WORKERS] (default: cores, at most 4)
-  --schema-work-timeout <ms>    budget of one parse or check [SCHEMA_WORK_TIMEOUT] (default 10000)
+  --schema-work-timeout <time> budget of one parse or check, e.g. 10s, 500ms [SCHEMA_WORK_TIMEOUT] (default 10s)
   --max-schema-size <size>      largest schema text [MAX_SCHEMA_SIZE] (default 8mb)
   --max-schema-references <n>   largest resolved reference tree [MAX_SCHEMA_REFERENCES] (default 2000)
   --max-schema-fields <n>       fields of one record/message/object [MAX_SCHEMA_FIELDS] (default 10000)
@@ -121,6 +124,14 @@ function parseInteger(raw: string, source: string, min: number): number {
   return n;
 }
 
+function parseDuration(raw: string, source: string): number {
+  const m = /^(\d+)\s*(ms|s)?$/i.exec(raw.trim());
+  if (!m) throw new ConfigError(`${source} must be a time such as 60s or 500ms, got "${raw}"`);
+  const n = Number(m[1]) * (m[2]?.toLowerCase() === 's' ? 1000 : 1);
+  if (n < 1) throw new ConfigError(`${source} must be at least 1ms`);
+  return n;
+}
+
 function parseLevel(raw: string, source: string): CompatibilityLevel {
   const level = COMPATIBILITY_LEVELS.find((l) => l === raw.toUpperCase());
   if (!level) throw new ConfigError(`${source} must be one of ${COMPATIBILITY_LEVELS.join(', ')}, got "${raw}"`);
@@ -147,9 +158,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'database-url': { type: 'string' },
         'data-dir': { type: 'string' },
         'body-limit': { type: 'string' },
+        'body-timeout': { type: 'string' },
         'default-compatibility': { type: 'string' },
         'log-level': { type: 'string' },
         'max-schema-size': { type: 'string' },
+        'schema-work-timeout': { type: 'string' },
         ...Object.fromEntries(INTEGER_SETTINGS.map(([, flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
@@ -185,10 +198,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (dataDir) config.dataDir = dataDir[0];
   const bodyLimit = pick('body-limit', 'BODY_LIMIT');
   if (bodyLimit) config.bodyLimit = parseSize(...bodyLimit);
+  const bodyTimeout = pick('body-timeout', 'BODY_TIMEOUT');
+  if (bodyTimeout) config.bodyTimeout = parseDuration(...bodyTimeout);
   const level = pick('default-compatibility', 'DEFAULT_COMPATIBILITY');
   if (level) config.defaultCompatibility = parseLevel(...level);
   const logLevel = pick('log-level', 'LOG_LEVEL');
   if (logLevel) config.logLevel = parseLogLevel(...logLevel);
+  const workTimeout = pick('schema-work-timeout', 'SCHEMA_WORK_TIMEOUT');
+  if (workTimeout) config.schemaWorkTimeoutMs = parseDuration(...workTimeout);
   const maxSchemaSize = pick('max-schema-size', 'MAX_SCHEMA_SIZE');
   if (maxSchemaSize) config.maxSchemaSize = parseSize(...maxSchemaSize);
   config.schemaLimits = { ...DEFAULTS.schemaLimits };
@@ -197,7 +214,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (!raw) continue;
     const n = parseInteger(raw[0], raw[1], min);
     if (key in config.schemaLimits) config.schemaLimits[key as keyof SchemaLimits] = n;
-    else config[key as 'schemaWorkers' | 'schemaWorkTimeoutMs' | 'maxSchemaReferences'] = n;
+    else config[key as 'schemaWorkers' | 'maxSchemaReferences'] = n;
   }
   return { command, help: values.help === true, config };
 }

@@ -24,6 +24,7 @@ describe('configuration', () => {
         host: '127.0.0.1',
         dataDir: './data',
         bodyLimit: 16 * 1024 * 1024,
+        bodyTimeout: 60_000,
         defaultCompatibility: 'BACKWARD',
         logLevel: 'info',
         schemaWorkers: Math.min(availableParallelism(), 4),
@@ -36,7 +37,7 @@ describe('configuration', () => {
   });
 
   it('reads the schema work settings and limits', () => {
-    const env = { SCHEMA_WORKERS: '0', SCHEMA_WORK_TIMEOUT: '250', MAX_SCHEMA_FIELDS: '50', MAX_SCHEMA_SIZE: '1mb' };
+    const env = { SCHEMA_WORKERS: '0', SCHEMA_WORK_TIMEOUT: '250ms', MAX_SCHEMA_FIELDS: '50', MAX_SCHEMA_SIZE: '1mb' };
     const config = loadConfig(['--max-schema-depth', '12', '--max-schema-references', '7'], env).config;
     expect(config).toMatchObject({ schemaWorkers: 0, schemaWorkTimeoutMs: 250, maxSchemaSize: 1024 * 1024, maxSchemaReferences: 7 });
     expect(config.schemaLimits).toEqual({ maxFields: 50, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 12 });
@@ -45,12 +46,12 @@ describe('configuration', () => {
   });
 
   it('reads the environment, and flags win over it', () => {
-    const env = { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/var/lib/sr', BODY_LIMIT: '512kb', DEFAULT_COMPATIBILITY: 'full', LOG_LEVEL: 'WARN' };
-    expect(loadConfig([], env).config).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/sr', bodyLimit: 512 * 1024, defaultCompatibility: 'FULL', logLevel: 'warn' });
-    const flags = ['migrate', '--port', '0', '--body-limit', '2mb', '--database-url', 'postgresql://u@h/db', '--default-compatibility', 'NONE'];
+    const env = { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/var/lib/sr', BODY_LIMIT: '512kb', BODY_TIMEOUT: '5s', DEFAULT_COMPATIBILITY: 'full', LOG_LEVEL: 'WARN' };
+    expect(loadConfig([], env).config).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/sr', bodyLimit: 512 * 1024, bodyTimeout: 5000, defaultCompatibility: 'FULL', logLevel: 'warn' });
+    const flags = ['migrate', '--port', '0', '--body-limit', '2mb', '--body-timeout', '250', '--database-url', 'postgresql://u@h/db', '--default-compatibility', 'NONE'];
     const inv = loadConfig(flags, env);
     expect(inv.command).toBe('migrate');
-    expect(inv.config).toMatchObject({ port: 0, bodyLimit: 2 * 1024 * 1024, databaseUrl: 'postgresql://u@h/db', defaultCompatibility: 'NONE', host: '0.0.0.0' });
+    expect(inv.config).toMatchObject({ port: 0, bodyLimit: 2 * 1024 * 1024, bodyTimeout: 250, databaseUrl: 'postgresql://u@h/db', defaultCompatibility: 'NONE', host: '0.0.0.0' });
   });
 
   it('rejects bad values and unknown flags with a ConfigError naming the setting', () => {
@@ -59,9 +60,11 @@ describe('configuration', () => {
       [[], { PORT: '70000' }, /PORT/],
       [[], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
       [['--body-limit', 'lots'], {}, /--body-limit/],
+      [['--body-timeout', '1m'], {}, /--body-timeout/],
+      [[], { BODY_TIMEOUT: '0s' }, /BODY_TIMEOUT/],
       [['--default-compatibility', 'SIDEWAYS'], {}, /--default-compatibility/],
       [['--log-level', 'loud'], {}, /--log-level/],
-      [['--schema-work-timeout', '0'], {}, /--schema-work-timeout must be an integer of at least 1/],
+      [['--schema-work-timeout', '0'], {}, /--schema-work-timeout must be at least 1ms/],
       [[], { MAX_SCHEMA_FIELDS: 'many' }, /MAX_SCHEMA_FIELDS/],
       [[], { SCHEMA_WORKERS: '-1' }, /SCHEMA_WORKERS/],
       [['--nope'], {}, /nope/],

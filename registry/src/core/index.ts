@@ -16,6 +16,7 @@ import { SchemaLoader, type LoaderLimits } from './schemas.js';
 import { PooledSchemaWork } from '../schema-work/pool.js';
 import type { SchemaWork } from '../schema-work/types.js';
 import { RegistryState } from './state.js';
+import { StorableStore } from './storable-store.js';
 
 export interface RegistryOptions {
   /** The server default compatibility level (Confluent's `schema.compatibility.level`). */
@@ -41,7 +42,8 @@ export class Registry {
     options: RegistryOptions = {},
   ) {
     const loader = new SchemaLoader(options.work ?? new PooledSchemaWork({ threads: 0 }), options.limits);
-    this.state = new RegistryState(store);
+    // Strings a store cannot hold (NUL, unpaired surrogates) never reach it: see storable-store.ts.
+    this.state = new RegistryState(new StorableStore(store));
     this.modes = new ModeService(this.state);
     this.configs = new ConfigService(this.state, this.modes, options.defaultCompatibility ?? 'BACKWARD');
     this.contexts = new ContextService(this.state);

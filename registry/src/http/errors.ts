@@ -18,6 +18,7 @@ import {
 } from '../core/errors.js';
 import type { Logger } from '../log.js';
 import { negotiate } from './content-type.js';
+import { keepConnectionForUnreadBody } from './unread-bodies.js';
 
 function isFastifyError(e: unknown): e is FastifyError {
   return e instanceof Error && typeof (e as FastifyError).code === 'string';
@@ -49,6 +50,7 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: Registr
 function answerError(log: Logger, err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const mapped = toRegistryError(err);
   if (mapped.status >= 500) log.error({ err, method: req.method, url: req.url }, 'request failed');
+  keepConnectionForUnreadBody(req, reply);
   return sendError(req, reply, mapped);
 }
 

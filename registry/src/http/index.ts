@@ -15,6 +15,7 @@ import { subjectRoutes } from './routes/subjects.js';
 import { versionRoutes } from './routes/versions.js';
 
 export { clientErrorHandler, frameworkErrorHandler } from './errors.js';
+export { enforceBodyDeadline } from './unread-bodies.js';
 
 /** Installs parsers, error handlers and routes; `log` receives unexpected (5xx) errors. */
 export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo, log: Logger): void {
