@@ -1,5 +1,6 @@
 import type { Config, Mode } from '@schemata/serdes';
 import type {
+  IdCounter,
   ListVersionsQuery,
   NewSchema,
   Referrer,
@@ -173,6 +174,10 @@ class SqlReader implements StoreReader {
     return [...byScope.values()];
   }
 
+  async idCounters(): Promise<IdCounter[]> {
+    return this.db.query<IdCounter>('SELECT context, max_id AS "maxId" FROM contexts ORDER BY context', []);
+  }
+
   async config(scope: string): Promise<Config | undefined> {
     const rows = await this.db.query<ConfigRow>('SELECT config FROM configs WHERE scope = $1', [scope], 'config');
     return rows[0]?.config;
@@ -290,6 +295,14 @@ class SqlWriter extends SqlReader implements StoreWriter {
         scope,
         mode,
       ]);
+  }
+
+  async raiseIdCounter(context: string, maxId: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO contexts (context, max_id) VALUES ($1, $2)
+         ON CONFLICT (context) DO UPDATE SET max_id = GREATEST(contexts.max_id, $2)`,
+      [context, maxId],
+    );
   }
 
   async deleteContext(context: string): Promise<void> {
