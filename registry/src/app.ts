@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { CompatibilityLevel } from '@schemata/serdes';
-import { describeStore, DEFAULTS, type LogLevel, type RegistryConfig } from './config.js';
+import { describeStore, DEFAULTS, storeOptionsOf, type LogLevel, type RegistryConfig } from './config.js';
 import { Registry } from './core/index.js';
 import { clientErrorHandler, frameworkErrorHandler, installHttp } from './http/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -60,11 +60,7 @@ export interface RunningServer {
 /** Creates the configured store, builds the app, listens, and prints the ready line. */
 export async function startServer(config: RegistryConfig): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
-  const store = await createStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    onError: (message, err) => log.error({ err }, message),
-  });
+  const store = await createStore({ ...storeOptionsOf(config), onError: (message, err) => log.error({ err }, message) });
   let app: FastifyInstance;
   try {
     app = await buildApp({
