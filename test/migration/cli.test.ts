@@ -156,6 +156,19 @@ describe('export and import commands', () => {
     expect(missing.stderr).toMatch(/schema-registry import: ENOENT: no such file or directory/);
   });
 
+  const hasScript = existsSync('/usr/bin/script');
+  if (!hasScript) console.warn('SKIPPED: export progress bar on a terminal: script(1) (util-linux) is not installed');
+  it.skipIf(!hasScript)('draws a bar on a terminal (a real pseudo-terminal, through script(1))', async () => {
+    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+    const command = [process.execPath, CLI, 'export', join(dir, 'tty.ndjson'), '--data-dir', src].map(quote).join(' ');
+    const run = await collect(spawn('/usr/bin/script', ['-qec', command, '/dev/null'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\x1b\[/); // redrawn in place
+    expect(run.stdout).toMatch(/exported \[[^\]]+\] (\d+)\/\1 versions \| 100%/);
+    expect(run.stdout).toMatch(/exported 3 contexts, /);
+    expect(body(readFileSync(join(dir, 'tty.ndjson'), 'utf8'))).toBe(body(readFileSync(file, 'utf8')));
+  });
+
   it('refuses to open a PGlite data directory another process owns', async () => {
     // This test process holds the directory, as a running server would.
     await withDataDir(src, async () => {

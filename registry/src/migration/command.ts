@@ -53,6 +53,7 @@ async function runExport(args: MigrationArgs, config: RegistryConfig, progress: 
 
 async function runImport(args: MigrationArgs, config: RegistryConfig, progress: Progress): Promise<void> {
   const fromStdin = args.file === STDIO;
+  if (fromStdin && process.stdin.isTTY) throw new MigrationError('import - reads the export from stdin, which is a terminal: pipe or redirect a file into it');
   // Opened before the store, so a missing file fails without touching the registry.
   const handle = fromStdin ? undefined : await open(args.file, 'r');
   const stat = await handle?.stat();
