@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { CompatibilityLevel } from '@schemata/serdes';
-import { describeStore, DEFAULTS, type LogLevel, type RegistryConfig } from './config.js';
+import { describeStore, DEFAULTS, storeOptionsOf, type LogLevel, type RegistryConfig } from './config.js';
 import { Registry } from './core/index.js';
 import type { LoaderLimits } from './core/schemas.js';
 import { PooledSchemaWork, type SchemaWorkOptions } from './schema-work/pool.js';
@@ -75,11 +75,7 @@ export interface RunningServer {
 /** Creates the configured store, builds the app, listens, and prints the ready line. */
 export async function startServer(config: RegistryConfig): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
-  const store = await createStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    onError: (message, err) => log.error({ err }, message),
-  });
+  const store = await createStore({ ...storeOptionsOf(config), onError: (message, err) => log.error({ err }, message) });
   let app: FastifyInstance;
   try {
     app = await buildApp({

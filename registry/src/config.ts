@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { COMPATIBILITY_LEVELS, DEFAULT_SCHEMA_LIMITS, type CompatibilityLevel, type SchemaLimits } from '@schemata/serdes';
+import type { StoreOptions } from './store/index.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -33,12 +34,22 @@ export interface RegistryConfig {
   schemaLimits: SchemaLimits;
 }
 
-export type Command = 'serve' | 'migrate';
+export type Command = 'serve' | 'migrate' | 'export' | 'import';
+
+/** What `export FILE` / `import FILE` add to the shared configuration. */
+export interface MigrationArgs {
+  /** The export file; `-` for stdout (export) or stdin (import). */
+  file: string;
+  /** No progress and no summary on stderr (errors still go there). */
+  quiet: boolean;
+}
 
 export interface Invocation {
   command: Command;
   help: boolean;
   config: RegistryConfig;
+  /** Present for `export` and `import` only. */
+  migration?: MigrationArgs;
 }
 
 export class ConfigError extends Error {
@@ -72,12 +83,18 @@ const INTEGER_SETTINGS = [
 ] as const;
 
 export const HELP = `Usage: schema-registry [serve|migrate] [options]
+       schema-registry export|import FILE [--quiet] [options]
 
 A Confluent-compatible schema registry on PGlite (embedded) or Postgres.
 
 Commands:
-  serve      run the HTTP server (default)
-  migrate    apply database migrations and exit
+  serve          run the HTTP server (default)
+  migrate        apply database migrations and exit
+  export FILE    write the whole registry (ids, versions, soft deletes, references, metadata, rule sets,
+                 configs, modes, contexts and id counters) to FILE (- for stdout), from the configured store
+  import FILE    read an export (FILE, or - for stdin) into the configured store, ids preserved; refuses,
+                 writing nothing, when the file is invalid or the store holds other data under its ids
+                 (exit 1). A PGlite data directory is owned by one process: stop its server first.
 
 Options (environment variable in brackets; flags win):
   --port <n>                    listen port [PORT] (default 8081; 0 picks a free port)
@@ -88,6 +105,7 @@ Options (environment variable in brackets; flags win):
   --body-timeout <time>         time a request body may take to arrive, e.g. 60s, 500ms [BODY_TIMEOUT] (default 60s)
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
+  -q, --quiet                   export/import: no progress or summary on stderr
 
 Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
   --schema-workers <n>          worker threads, 0 = none [SCHEMA_WORKERS] (default: cores, at most 4)
@@ -164,6 +182,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'max-schema-size': { type: 'string' },
         'schema-work-timeout': { type: 'string' },
         ...Object.fromEntries(INTEGER_SETTINGS.map(([, flag]) => [flag, { type: 'string' as const }])),
+        quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -171,9 +190,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     throw new ConfigError(e instanceof Error ? e.message : String(e));
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 1) throw new ConfigError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
   const command = positionals[0] ?? 'serve';
-  if (command !== 'serve' && command !== 'migrate') throw new ConfigError(`unknown command "${command}" (expected serve or migrate)`);
+  if (command !== 'serve' && command !== 'migrate' && command !== 'export' && command !== 'import') {
+    throw new ConfigError(`unknown command "${command}" (expected serve, migrate, export or import)`);
+  }
+  const migrating = command === 'export' || command === 'import';
+  if (!migrating && positionals.length > 1) throw new ConfigError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+  if (!migrating && values.quiet) throw new ConfigError('--quiet applies to export and import only');
+  const migration = migrating ? migrationArgs(command, positionals, values) : undefined;
 
   /** The flag if given, else the environment variable, each with its name for error messages. */
   const flags: Record<string, string | boolean | undefined> = values;
@@ -216,7 +240,23 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (key in config.schemaLimits) config.schemaLimits[key as keyof SchemaLimits] = n;
     else config[key as 'schemaWorkers' | 'maxSchemaReferences'] = n;
   }
-  return { command, help: values.help === true, config };
+  return { command, help: values.help === true, config, ...(migration ? { migration } : {}) };
+}
+
+/** `export|import FILE`; undefined only with --help, which needs no FILE. */
+function migrationArgs(command: string, positionals: readonly string[], values: { quiet?: boolean | undefined; help?: boolean | undefined }): MigrationArgs | undefined {
+  if (positionals.length > 2) throw new ConfigError(`unexpected arguments: ${positionals.slice(2).join(' ')}`);
+  const file = positionals[1];
+  if (file === undefined || file === '') {
+    if (values.help) return undefined;
+    throw new ConfigError(`${command} needs a FILE (- for ${command === 'export' ? 'stdout' : 'stdin'})`);
+  }
+  return { file, quiet: values.quiet === true };
+}
+
+/** What the configuration selects as the store, for every command that opens one (serve, migrate, export, import). */
+export function storeOptionsOf(config: RegistryConfig): StoreOptions {
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
 }
 
 /** A URL with its password replaced, safe to log. */

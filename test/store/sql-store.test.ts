@@ -149,6 +149,26 @@ function storeContract(name: string, open: () => Promise<{ store: Store; cleanup
       expect((await store.listSettings()).filter((e) => e.scope.startsWith('ls-'))).toEqual([]);
     });
 
+    it('lists every context\'s id counter, emptied ones included, and raises a counter without ever lowering it', async () => {
+      await store.write(async (tx) => {
+        const id = await tx.insertSchema(schema('.ic-a', '"ic"', { id: 7 }));
+        await tx.insertVersion({ subject: ':.ic-a:s', context: '.ic-a', version: 1, schemaId: id, deleted: true, ts: 1 });
+      });
+      await store.write((tx) => tx.purgeVersion(':.ic-a:s', 1));
+      expect(await store.contexts()).not.toContain('.ic-a');
+      const counters = async () => (await store.idCounters()).filter((c) => c.context.startsWith('.ic-'));
+      expect(await counters()).toEqual([{ context: '.ic-a', maxId: 7 }]);
+      await store.write(async (tx) => {
+        await tx.raiseIdCounter('.ic-a', 5);
+        await tx.raiseIdCounter('.ic-b', 12);
+      });
+      expect(await counters()).toEqual([
+        { context: '.ic-a', maxId: 7 },
+        { context: '.ic-b', maxId: 12 },
+      ]);
+      expect(await store.write((tx) => tx.insertSchema(schema('.ic-b', '"ic3"')))).toBe(13);
+    });
+
     it('reads the settings of a scope chain, with or without a subject\'s versions, in one query', async () => {
       const chain = ['ss-s', ':.ss:', ':.__GLOBAL:', 'ss-"quoted",{}'];
       expect(await store.scopeSettings(chain)).toEqual([{}, {}, {}, {}]);

@@ -10,6 +10,7 @@
  */
 import type { Config, Mode } from '@schemata/serdes';
 import type {
+  IdCounter,
   ListVersionsQuery,
   NewSchema,
   Referrer,
@@ -79,6 +80,9 @@ class StorableReader<R extends StoreReader> implements StoreReader {
   listSettings(): Promise<ScopeSettingsEntry[]> {
     return this.inner.listSettings();
   }
+  idCounters(): Promise<IdCounter[]> {
+    return this.inner.idCounters();
+  }
   config(scope: string): Promise<Config | undefined> {
     return isStorable(scope) ? this.inner.config(scope) : none;
   }
@@ -129,6 +133,10 @@ class StorableWriter extends StorableReader<StoreWriter> implements StoreWriter 
     if (mode === undefined && !isStorable(scope)) return none;
     requireStorableWrite('setMode', [scope, mode]);
     return this.inner.setMode(scope, mode);
+  }
+  raiseIdCounter(context: string, maxId: number): Promise<void> {
+    requireStorableWrite('raiseIdCounter', context);
+    return this.inner.raiseIdCounter(context, maxId);
   }
   deleteContext(context: string): Promise<void> {
     return isStorable(context) ? this.inner.deleteContext(context) : none;

@@ -71,6 +71,12 @@ export interface ScopeSettings {
   mode?: Mode | undefined;
 }
 
+/** A context's id counter: the largest id ever allocated there. */
+export interface IdCounter {
+  context: string;
+  maxId: number;
+}
+
 /** `ScopeSettings` of one named scope. */
 export interface ScopeSettingsEntry extends ScopeSettings {
   scope: string;
@@ -119,6 +125,11 @@ export interface StoreReader {
   contexts(): Promise<string[]>;
   /** Every scope that holds a config or a mode, sorted by scope (export, admin tools). */
   listSettings(): Promise<ScopeSettingsEntry[]>;
+  /**
+   * Every context's id counter, sorted by context (export): also contexts whose versions were all
+   * permanently deleted, which `contexts()` no longer lists but whose ids must stay unused.
+   */
+  idCounters(): Promise<IdCounter[]>;
 
   config(scope: string): Promise<Config | undefined>;
   mode(scope: string): Promise<Mode | undefined>;
@@ -154,6 +165,11 @@ export interface StoreWriter extends StoreReader {
   purgeVersion(subject: string, version: number): Promise<void>;
   setConfig(scope: string, config: Config | undefined): Promise<void>;
   setMode(scope: string, mode: Mode | undefined): Promise<void>;
+  /**
+   * Raises the context's id counter to at least `maxId` (never lowers it), creating it if needed. Import
+   * carries a source's counter this way, so ids permanently deleted there are never handed out again.
+   */
+  raiseIdCounter(context: string, maxId: number): Promise<void>;
   /** Forgets a context's id counter, config and mode (the core checks it is empty first). */
   deleteContext(context: string): Promise<void>;
 }
