@@ -43,7 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler,
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  installHttp(app, registry, { clusterId: 'schemata' }, log);
+  installHttp(app, registry, { clusterId: 'schemata' }, log, options.store.replication);
   if (options.ownsStore) app.addHook('onClose', () => options.store.close());
   return app;
 }
@@ -63,7 +63,13 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   const store = await createStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    kafkaBootstrapServers: config.kafkaBootstrapServers,
+    schemasTopic: config.schemasTopic,
+    topicReplicationFactor: config.topicReplicationFactor,
+    kafkaGroupId: config.kafkaGroupId,
+    kafkaSessionTimeoutMs: config.kafkaSessionTimeoutMs,
     onError: (message, err) => log.error({ err }, message),
+    onInfo: (message) => log.info(message),
   });
   let app: FastifyInstance;
   try {
@@ -83,6 +89,8 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  // Kafka: join the election once the URL other processes forward writes to is known.
+  if (store.replication) await store.replication.join(config.advertisedUrl ?? url);
   // Printed whatever the log level: scripts and tests wait for this line.
   const described = describeStore(config);
   process.stdout.write(`schema registry listening on ${url} (store: ${described})\n`);

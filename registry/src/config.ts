@@ -14,6 +14,18 @@ export interface RegistryConfig {
   /** `postgres://…`/`postgresql://…` selects Postgres; otherwise PGlite in `dataDir`. */
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** Kafka bootstrap servers: selects the Kafka store (the `_schemas` topic). */
+  kafkaBootstrapServers?: string | undefined;
+  /** The Kafka store's topic. */
+  schemasTopic: string;
+  /** Replication factor for the topic when the registry creates it. */
+  topicReplicationFactor: number;
+  /** The Kafka election's consumer group; undefined: `schemata-<topic>`. */
+  kafkaGroupId?: string | undefined;
+  /** The Kafka election's session timeout (bounds failover after a primary dies), milliseconds. */
+  kafkaSessionTimeoutMs: number;
+  /** The URL other registry processes forward writes to; undefined: the listen URL. */
+  advertisedUrl?: string | undefined;
   /** Largest accepted request body, bytes (larger: 413). */
   bodyLimit: number;
   defaultCompatibility: CompatibilityLevel;
@@ -36,6 +48,9 @@ export const DEFAULTS: RegistryConfig = {
   port: 8081,
   host: '127.0.0.1',
   dataDir: './data',
+  schemasTopic: '_schemas',
+  topicReplicationFactor: 1,
+  kafkaSessionTimeoutMs: 6000,
   bodyLimit: 16 * 1024 * 1024,
   defaultCompatibility: 'BACKWARD',
   logLevel: 'info',
@@ -43,7 +58,7 @@ export const DEFAULTS: RegistryConfig = {
 
 export const HELP = `Usage: schema-registry [serve|migrate] [options]
 
-A Confluent-compatible schema registry on PGlite (embedded) or Postgres.
+A Confluent-compatible schema registry on PGlite (embedded), Postgres or a Kafka topic.
 
 Commands:
   serve      run the HTTP server (default)
@@ -54,6 +69,12 @@ Options (environment variable in brackets; flags win):
   --host <addr>                 listen address [HOST] (default 127.0.0.1)
   --database-url <url>          postgres://… selects Postgres [DATABASE_URL]
   --data-dir <dir>              PGlite data directory when no Postgres URL is given [DATA_DIR] (default ./data)
+  --kafka-bootstrap-servers <h:p,…> selects the Kafka store [KAFKA_BOOTSTRAP_SERVERS]
+  --schemas-topic <name>        the Kafka store's topic [SCHEMAS_TOPIC] (default _schemas)
+  --topic-replication-factor <n> replication factor when creating the topic [KAFKA_TOPIC_REPLICATION_FACTOR] (default 1)
+  --kafka-group-id <id>         consumer group electing the primary [KAFKA_GROUP_ID] (default schemata-<topic>)
+  --kafka-session-timeout-ms <n> how long a silent primary keeps the role [KAFKA_SESSION_TIMEOUT_MS] (default 6000)
+  --advertised-url <url>        where other registry processes forward writes [ADVERTISED_URL] (default: the listen URL)
   --body-limit <size>           largest request body, e.g. 16mb, 512kb, 1048576 [BODY_LIMIT] (default 16mb)
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
@@ -73,6 +94,12 @@ function parseSize(raw: string, source: string): number {
   const factor = unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1;
   const n = Number(m[1]) * factor;
   if (n < 1) throw new ConfigError(`${source} must be at least 1 byte`);
+  return n;
+}
+
+function parseCount(raw: string, source: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(`${source} must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -101,6 +128,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         host: { type: 'string' },
         'database-url': { type: 'string' },
         'data-dir': { type: 'string' },
+        'kafka-bootstrap-servers': { type: 'string' },
+        'schemas-topic': { type: 'string' },
+        'topic-replication-factor': { type: 'string' },
+        'kafka-group-id': { type: 'string' },
+        'kafka-session-timeout-ms': { type: 'string' },
+        'advertised-url': { type: 'string' },
         'body-limit': { type: 'string' },
         'default-compatibility': { type: 'string' },
         'log-level': { type: 'string' },
@@ -135,6 +168,27 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   const dataDir = pick('data-dir', 'DATA_DIR');
   if (dataDir) config.dataDir = dataDir[0];
+  const kafka = pick('kafka-bootstrap-servers', 'KAFKA_BOOTSTRAP_SERVERS');
+  if (kafka) {
+    if (!/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/.test(kafka[0])) throw new ConfigError(`${kafka[1]} must be host:port[,host:port…], got "${kafka[0]}"`);
+    config.kafkaBootstrapServers = kafka[0];
+  }
+  const topic = pick('schemas-topic', 'SCHEMAS_TOPIC');
+  if (topic) {
+    if (!/^[\w.-]{1,249}$/.test(topic[0])) throw new ConfigError(`${topic[1]} must be a Kafka topic name (letters, digits, . _ -), got "${topic[0]}"`);
+    config.schemasTopic = topic[0];
+  }
+  const replication = pick('topic-replication-factor', 'KAFKA_TOPIC_REPLICATION_FACTOR');
+  if (replication) config.topicReplicationFactor = parseCount(...replication, 1, 32767);
+  const groupId = pick('kafka-group-id', 'KAFKA_GROUP_ID');
+  if (groupId) config.kafkaGroupId = groupId[0];
+  const session = pick('kafka-session-timeout-ms', 'KAFKA_SESSION_TIMEOUT_MS');
+  if (session) config.kafkaSessionTimeoutMs = parseCount(...session, 1000, 3_600_000);
+  const advertised = pick('advertised-url', 'ADVERTISED_URL');
+  if (advertised) {
+    if (!/^https?:\/\/[^\s/]+\/?$/.test(advertised[0])) throw new ConfigError(`${advertised[1]} must be http(s)://host:port, got "${advertised[0]}"`);
+    config.advertisedUrl = advertised[0].replace(/\/$/, '');
+  }
   const bodyLimit = pick('body-limit', 'BODY_LIMIT');
   if (bodyLimit) config.bodyLimit = parseSize(...bodyLimit);
   const level = pick('default-compatibility', 'DEFAULT_COMPATIBILITY');
@@ -155,7 +209,8 @@ export function maskUrl(url: string): string {
   }
 }
 
-/** How the store is named in logs: `postgres <masked url>` or `pglite <dir>`. */
-export function describeStore(config: Pick<RegistryConfig, 'databaseUrl' | 'dataDir'>): string {
+/** How the store is named in logs: `kafka <servers> <topic>`, `postgres <masked url>` or `pglite <dir>`. */
+export function describeStore(config: Pick<RegistryConfig, 'databaseUrl' | 'dataDir' | 'kafkaBootstrapServers' | 'schemasTopic'>): string {
+  if (config.kafkaBootstrapServers) return `kafka ${config.kafkaBootstrapServers} topic ${config.schemasTopic}`;
   return config.databaseUrl ? `postgres ${maskUrl(config.databaseUrl)}` : `pglite ${config.dataDir}`;
 }

@@ -164,6 +164,30 @@ export type StoreEvent =
   /** Events may have been missed (the notification connection dropped and came back): drop every cache. */
   | { kind: 'resync' };
 
+/**
+ * Stores with one writer among several processes (Kafka): where writes go and how far this process's view
+ * has read, so a process that forwards a write can answer only once its own view holds it.
+ */
+export interface Replication {
+  /** Every record before this position has been applied to this process's view. */
+  position(): number;
+  /** Resolves true once `position() >= target`, false when `timeoutMs` passes first. */
+  waitFor(target: number, timeoutMs: number): Promise<boolean>;
+  /** Joins the election of the primary, advertising `url` as where other processes forward writes. */
+  join(url: string): Promise<void>;
+}
+
+/**
+ * Thrown by `Store.write` in a process that is not the primary: the HTTP layer forwards the request to
+ * `primaryUrl` (undefined while no primary is known).
+ */
+export class NotPrimaryError extends Error {
+  override readonly name = 'NotPrimaryError';
+  constructor(readonly primaryUrl: string | undefined) {
+    super(primaryUrl ? `writes go to the primary at ${primaryUrl}` : 'no primary is known');
+  }
+}
+
 export interface Store extends StoreReader {
   /** `embedded` (PGlite, one process owns the data), `postgres` or `kafka`. */
   readonly kind: 'embedded' | 'postgres' | 'kafka';
@@ -176,6 +200,8 @@ export interface Store extends StoreReader {
   open(): Promise<void>;
   /** One serialized write transaction; everything inside commits or nothing does. */
   write<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  /** Set on stores with a single elected writer (Kafka); absent on SQL stores. */
+  readonly replication?: Replication;
   /** Changes made by other processes (Postgres LISTEN/NOTIFY); a no-op for exclusive stores. */
   onEvent(listener: (event: StoreEvent) => void): void;
   close(): Promise<void>;
