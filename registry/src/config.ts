@@ -210,7 +210,9 @@ export function maskUrl(url: string): string {
 }
 
 /** How the store is named in logs: `kafka <servers> <topic>`, `postgres <masked url>` or `pglite <dir>`. */
-export function describeStore(config: Pick<RegistryConfig, 'databaseUrl' | 'dataDir' | 'kafkaBootstrapServers' | 'schemasTopic'>): string {
-  if (config.kafkaBootstrapServers) return `kafka ${config.kafkaBootstrapServers} topic ${config.schemasTopic}`;
+export function describeStore(
+  config: Pick<RegistryConfig, 'databaseUrl' | 'dataDir' | 'kafkaBootstrapServers'> & { schemasTopic?: string },
+): string {
+  if (config.kafkaBootstrapServers) return `kafka ${config.kafkaBootstrapServers} topic ${config.schemasTopic ?? DEFAULTS.schemasTopic}`;
   return config.databaseUrl ? `postgres ${maskUrl(config.databaseUrl)}` : `pglite ${config.dataDir}`;
 }
