@@ -32,7 +32,7 @@ async function readTopic(topic: string): Promise<{ key: string; value: string | 
   const kafka = new Kafka({ clientId: 'test-reader', brokers: KAFKA_BOOTSTRAP_SERVERS!.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const [{ high }] = (await admin.fetchTopicOffsets(topic)) as [{ high: string }];
+  const high = (await admin.fetchTopicOffsets(topic))[0]!.high;
   await admin.disconnect();
   const consumer = kafka.consumer({ groupId: `test-${topic}-${Date.now()}` });
   const out: { key: string; value: string | null; offset: number }[] = [];
