@@ -53,6 +53,7 @@ export class Election {
   private consumer: Consumer | undefined;
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private url: string | undefined;
   role: Role = { primary: false, primaryUrl: undefined, generation: 0 };
 
   constructor(
@@ -62,6 +63,7 @@ export class Election {
 
   async join(url: string): Promise<void> {
     this.stopped = false;
+    this.url = url;
     const consumer = this.createKafka(`${CLIENT_PREFIX}${url}`).consumer({
       groupId: this.options.groupId,
       partitionAssigners: [emptyAssigner],
@@ -96,6 +98,11 @@ export class Election {
     if (!this.role.primary) return;
     this.role = { ...this.role, primary: false, primaryUrl: undefined };
     this.options.onRole(this.role);
+  }
+
+  /** Leaves the group and joins again (a new generation, a leader named afresh). */
+  rejoin(): void {
+    if (this.url && this.consumer) this.scheduleRejoin(this.url, this.consumer);
   }
 
   private scheduleRejoin(url: string, crashed: Consumer): void {

@@ -239,7 +239,7 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     } catch (e) {
       this.mustSync = true;
       await this.writer.reset();
-      if (isFenced(e)) this.election.stepDown();
+      if (isFenced(e)) this.deposed();
       throw storeError(`Error while writing to the Kafka topic ${this.options.topic}: ${kafkaMessage(e)}`);
     }
     if (!(await this.reader.waitFor(last + 1, Math.max(1_000, deadline - Date.now())))) {
@@ -265,9 +265,18 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     } catch (e) {
       await this.writer.reset();
       if (e instanceof RegistryError) throw e;
-      if (isFenced(e)) this.election.stepDown();
+      if (isFenced(e)) this.deposed();
       throw storeError(`Kafka is not available for writes (${this.options.bootstrapServers}): ${kafkaMessage(e)}`);
     }
+  }
+
+  /**
+   * Another producer fenced ours: we are not the writer, whatever the last generation said. Stop writing and
+   * rejoin the group, so the coordinator names a leader again (it may be us, if the other was a zombie).
+   */
+  private deposed(): void {
+    this.election.stepDown();
+    this.election.rejoin();
   }
 
   onEvent(listener: (event: StoreEvent) => void): void {
@@ -291,9 +300,13 @@ function kafkaMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function isFenced(e: unknown): boolean {
-  const type = (e as { type?: string } | undefined)?.type;
-  return type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || /fenced|epoch/i.test(kafkaMessage(e));
+/** True when the broker refused us because a newer producer holds the transactional id (kafkajs may wrap it). */
+function isFenced(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  const err = e as { type?: string; message?: string; cause?: unknown; originalError?: unknown };
+  if (err.type === 'INVALID_PRODUCER_EPOCH' || err.type === 'PRODUCER_FENCED') return true;
+  if (/fence|epoch/i.test(err.message ?? '')) return true;
+  return isFenced(err.cause, depth + 1) || isFenced(err.originalError, depth + 1);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
