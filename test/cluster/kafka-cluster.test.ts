@@ -81,7 +81,7 @@ async function startNodes(env: Record<string, string>, count: number): Promise<R
 }
 
 announceKafkaSkip('registry processes on one Kafka topic');
-describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('registry processes on one Kafka topic', () => {
+describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('registry processes on one Kafka topic', { timeout: 240_000 }, () => {
   const running: RegistryProcess[] = [];
   afterAll(async () => {
     // Killed outright: graceful shutdown is not under test here, and a process whose broker is gone would
@@ -218,4 +218,4 @@ describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('registry processes on one Kafka topic
       rmSync(dir, { recursive: true, force: true });
     }
   });
-}, 240_000);
+});
