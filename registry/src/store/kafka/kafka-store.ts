@@ -133,6 +133,7 @@ export class KafkaStore extends ViewReader implements Store, Replication {
         while (!(await this.reader.waitFor(end, 5_000))) {
           this.options.onInfo?.(`reading ${this.options.topic}: at offset ${this.reader.position()} of ${end} (${Math.round((Date.now() - started) / 1000)} s)`);
         }
+        this.view.indexInBackground();
         return;
       } catch (e) {
         if ((e as Error).name === 'TopicConfigError') throw e;
@@ -176,7 +177,7 @@ export class KafkaStore extends ViewReader implements Store, Replication {
         default:
           record = { key, value: raw, ts };
       }
-      this.view.apply(record);
+      this.view.load(record);
     } catch (e) {
       if (!(e instanceof MalformedRecord || e instanceof RefusedRecord)) throw e;
       this.options.onError?.(`skipped the record at offset ${m.offset} of ${this.options.topic}: ${e.message}`, undefined);

@@ -11,7 +11,7 @@
  * carrying the same id.
  */
 import type { Config, Mode } from '@schemata/serdes';
-import { contentHash, guidOf } from '../../core/identity.js';
+import { guidOf, uncachedContentHash } from '../../core/identity.js';
 import { parseSubject, qualifyReference } from '../../core/subjects.js';
 import type {
   ListVersionsQuery,
@@ -37,27 +37,103 @@ export interface ViewRecord {
   ts: number;
 }
 
-interface StoredSchema {
-  record: SchemaRecord;
-  /** Every version (any subject) carrying this schema; the schema goes with the last one. */
-  carriers: Set<VersionRecord>;
-  /** The subject-versions its references resolved to (for `referrers`). */
-  targets: string[];
+/**
+ * A schema as the view holds it. Its content hash (and the guid derived from it) is computed when first
+ * asked for: at start-up the view indexes hashes after it is ready (in the background, or at the first
+ * lookup by hash or guid), which takes the MD5 of every schema out of the catch-up.
+ */
+class ViewSchema implements SchemaRecord {
+  declare metadata?: SchemaRecord['metadata'];
+  declare ruleSet?: SchemaRecord['ruleSet'];
+  #hash: string | undefined;
+  #guid: string | undefined;
+
+  constructor(
+    readonly context: string,
+    readonly id: number,
+    readonly schemaType: SchemaRecord['schemaType'],
+    readonly schema: string,
+    readonly references: SchemaRecord['references'],
+  ) {}
+
+  get hash(): string {
+    return (this.#hash ??= uncachedContentHash(this));
+  }
+
+  get guid(): string {
+    return (this.#guid ??= guidOf(this.hash));
+  }
 }
 
-const schemaKey = (context: string, id: number) => `${context}\u0000${id}`;
+interface StoredSchema {
+  record: SchemaRecord;
+  /** In the hash and guid indexes yet (see ViewSchema). */
+  indexed: boolean;
+  /** Every version (any subject) carrying this schema (usually one); the schema goes with the last one. */
+  carriers: VersionRecord[];
+  /** The subject-versions its references resolved to (for `referrers`). */
+  targets: readonly string[];
+}
+
 const versionKey = (subject: string, version: number) => `${subject}\u0000${version}`;
+const NONE: readonly string[] = Object.freeze([]);
+const NO_REFERENCES = Object.freeze([]) as unknown as SchemaRecord['references'];
+
+/** A map of maps: per context, so no composite string key is built per schema. */
+class ByContext<K, V> {
+  private readonly maps = new Map<string, Map<K, V>>();
+  get(context: string, key: K): V | undefined {
+    return this.maps.get(context)?.get(key);
+  }
+  set(context: string, key: K, value: V): void {
+    let m = this.maps.get(context);
+    if (!m) this.maps.set(context, (m = new Map()));
+    m.set(key, value);
+  }
+  delete(context: string, key: K): void {
+    const m = this.maps.get(context);
+    m?.delete(key);
+    if (m?.size === 0) this.maps.delete(context);
+  }
+  get size(): number {
+    let n = 0;
+    for (const m of this.maps.values()) n += m.size;
+    return n;
+  }
+}
+
+/** One value or several under a key (one is by far the common case: no array for it). */
+function addTo<K, V>(map: Map<K, V | V[]>, key: K, value: V): void {
+  const old = map.get(key);
+  if (old === undefined) map.set(key, value);
+  else map.set(key, Array.isArray(old) ? [...old, value] : [old as V, value]);
+}
+
+function removeFrom<K, V>(map: Map<K, V | V[]>, key: K, value: V): void {
+  const old = map.get(key);
+  if (!Array.isArray(old)) {
+    if (old === value) map.delete(key);
+    return;
+  }
+  const rest = old.filter((v) => v !== value);
+  if (rest.length === 1) map.set(key, rest[0]!);
+  else map.set(key, rest);
+}
+
+const listOf = <V>(v: V | V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Why a SCHEMA record was refused (logged by the reader; the record changes nothing). */
+const noop = () => {};
+
 export class RefusedRecord extends Error {
   override readonly name = 'RefusedRecord';
 }
 
 export class SchemaView {
   private readonly subjects = new Map<string, VersionRecord[]>();
-  private readonly schemas = new Map<string, StoredSchema>();
-  private readonly byHash = new Map<string, number[]>();
-  private readonly byGuid = new Map<string, SchemaRecord[]>();
+  private readonly schemas = new ByContext<number, StoredSchema>();
+  private readonly byHash = new ByContext<string, number | number[]>();
+  private readonly byGuid = new Map<string, SchemaRecord | SchemaRecord[]>();
   private readonly referrerIndex = new Map<string, Set<StoredSchema>>();
   private readonly maxIds = new Map<string, number>();
   private readonly contextVersions = new Map<string, number>();
@@ -66,6 +142,19 @@ export class SchemaView {
   private sortedSubjects: string[] | undefined;
   /** Called when the last version carrying a schema goes (the core's by-id caches listen). */
   onPurge: (context: string, id: number) => void = () => {};
+
+  /** Applies a record read from the topic (for good: no undo kept). */
+  load(r: ViewRecord): void {
+    this.keepUndo = false;
+    try {
+      this.apply(r);
+    } finally {
+      this.keepUndo = true;
+    }
+  }
+
+  /** While false (loading), apply() builds no undo (saves an allocation per record). */
+  private keepUndo = true;
 
   /** Applies one record; returns its inverse. Throws RefusedRecord (state unchanged) for a conflicting id. */
   apply(r: ViewRecord): () => void {
@@ -112,7 +201,7 @@ export class SchemaView {
 
   /** The SCHEMA value that produced a stored version (for undo). */
   private schemaValueOf(v: VersionRecord): SchemaValue {
-    const s = this.schemas.get(schemaKey(v.context, v.schemaId))!.record;
+    const s = this.schemas.get(v.context, v.schemaId)!.record;
     const value: SchemaValue = {
       subject: v.subject,
       version: v.version,
@@ -129,25 +218,25 @@ export class SchemaView {
 
   private applySchema(subject: string, version: number, value: SchemaValue | null, ts: number): () => void {
     const versions = this.subjects.get(subject);
-    const index = versions ? versions.findIndex((v) => v.version === version) : -1;
-    const previous = index >= 0 ? versions![index]! : undefined;
-    const previousValue = previous && this.schemaValueOf(previous);
-    const context = parseSubject(subject).context;
+    const previous = versions?.find((v) => v.version === version);
+    const context = previous?.context ?? parseSubject(subject).context;
+    const keepUndo = this.keepUndo;
+    const previousValue = keepUndo && previous ? this.schemaValueOf(previous) : undefined;
     const previousMax = this.maxIds.get(context);
 
     if (value) {
       if (value.subject !== subject || value.version !== version) throw new RefusedRecord(`value names ${value.subject} version ${value.version}`);
-      const hash = contentHash(value);
-      const existing = this.schemas.get(schemaKey(context, value.id));
-      if (existing && existing.record.hash !== hash) {
+      const existing = this.schemas.get(context, value.id);
+      if (existing && existing.record.hash !== uncachedContentHash(value)) {
         throw new RefusedRecord(`id ${value.id} in context ${context} already holds a different schema`);
       }
       // The new version goes in before the previous one goes out, so a schema carried by both stays.
       const record: VersionRecord = { subject, context, version, schemaId: value.id, deleted: value.deleted, ts };
-      this.addVersion(record, existing ?? this.addSchema(context, value, hash));
+      this.addVersion(record, existing ?? this.addSchema(context, value));
       if (value.id > (previousMax ?? 0)) this.maxIds.set(context, value.id);
     }
     if (previous) this.removeVersion(subject, previous);
+    if (!keepUndo) return noop;
     return () => {
       // Restores the previous value of this key, and the counter (which only an undo may lower).
       if (previousValue) this.applySchema(subject, version, previousValue, previous!.ts);
@@ -160,30 +249,24 @@ export class SchemaView {
     };
   }
 
-  private addSchema(context: string, value: SchemaValue, hash: string): StoredSchema {
-    const record: SchemaRecord = {
-      context,
-      id: value.id,
-      guid: guidOf(hash),
-      schemaType: value.schemaType,
-      schema: value.schema,
-      references: value.references,
-      hash,
-    };
+  private addSchema(context: string, value: SchemaValue): StoredSchema {
+    const record = new ViewSchema(context, value.id, value.schemaType, value.schema, value.references.length === 0 ? NO_REFERENCES : value.references);
     if (value.metadata) record.metadata = value.metadata;
     if (value.ruleSet) record.ruleSet = value.ruleSet;
-    const targets: string[] = [];
-    for (const ref of value.references) {
-      const target = qualifyReference(ref.subject, context).key;
-      // -1 (latest) as Confluent stores it when given: the latest live version when the record is read.
-      const version = ref.version > 0 ? ref.version : this.subjects.get(target)?.filter((v) => !v.deleted).at(-1)?.version;
-      if (version !== undefined) targets.push(versionKey(target, version));
+    let targets = NONE;
+    if (value.references.length > 0) {
+      const found: string[] = [];
+      for (const ref of value.references) {
+        const target = qualifyReference(ref.subject, context).key;
+        // -1 (latest) as Confluent stores it when given: the latest live version when the record is read.
+        const version = ref.version > 0 ? ref.version : this.subjects.get(target)?.filter((v) => !v.deleted).at(-1)?.version;
+        if (version !== undefined) found.push(versionKey(target, version));
+      }
+      targets = found;
     }
-    const stored: StoredSchema = { record, carriers: new Set(), targets };
-    this.schemas.set(schemaKey(context, value.id), stored);
-    const hk = `${context}\u0000${hash}`;
-    this.byHash.set(hk, [...(this.byHash.get(hk) ?? []), value.id].sort((a, b) => a - b));
-    this.byGuid.set(record.guid, [...(this.byGuid.get(record.guid) ?? []), record]);
+    const stored: StoredSchema = { record, indexed: false, carriers: [], targets };
+    this.schemas.set(context, value.id, stored);
+    this.unindexed.push(stored);
     for (const t of targets) {
       let set = this.referrerIndex.get(t);
       if (!set) this.referrerIndex.set(t, (set = new Set()));
@@ -192,16 +275,49 @@ export class SchemaView {
     return stored;
   }
 
+  /** Puts the schemas added since the last call into the hash and guid indexes. */
+  private indexPending(limit = Infinity): void {
+    let done = 0;
+    while (this.unindexed.length > 0 && done < limit) {
+      const batch = this.unindexed.splice(0, Math.min(this.unindexed.length, 5_000));
+      for (const stored of batch) {
+        const { context, id, hash, guid } = stored.record;
+        // Dropped (or replaced) since it was added: nothing to index.
+        if (this.schemas.get(context, id) !== stored) continue;
+        const ids = listOf(this.byHash.get(context, hash));
+        this.byHash.set(context, hash, ids.length === 0 ? id : [...ids, id].sort((a, b) => a - b));
+        addTo(this.byGuid, guid, stored.record);
+        stored.indexed = true;
+      }
+      done += batch.length;
+    }
+  }
+
+  /** Indexes pending schemas a slice at a time between other work (after start-up's catch-up). */
+  indexInBackground(): void {
+    if (this.unindexed.length === 0 || this.indexing) return;
+    this.indexing = true;
+    const step = () => {
+      this.indexPending(2_000);
+      if (this.unindexed.length > 0) setImmediate(step);
+      else this.indexing = false;
+    };
+    setImmediate(step);
+  }
+
+  private readonly unindexed: StoredSchema[] = [];
+  private indexing = false;
+
   private dropSchema(stored: StoredSchema): void {
-    const { context, id, hash, guid } = stored.record;
-    this.schemas.delete(schemaKey(context, id));
-    const hk = `${context}\u0000${hash}`;
-    const ids = (this.byHash.get(hk) ?? []).filter((i) => i !== id);
-    if (ids.length > 0) this.byHash.set(hk, ids);
-    else this.byHash.delete(hk);
-    const guids = (this.byGuid.get(guid) ?? []).filter((r) => r !== stored.record);
-    if (guids.length > 0) this.byGuid.set(guid, guids);
-    else this.byGuid.delete(guid);
+    const { context, id } = stored.record;
+    this.schemas.delete(context, id);
+    if (stored.indexed) {
+      const { hash, guid } = stored.record;
+      const ids = listOf(this.byHash.get(context, hash)).filter((i) => i !== id);
+      if (ids.length === 0) this.byHash.delete(context, hash);
+      else this.byHash.set(context, hash, ids.length === 1 ? ids[0]! : ids);
+      removeFrom(this.byGuid, guid, stored.record);
+    }
     for (const t of stored.targets) {
       const set = this.referrerIndex.get(t);
       set?.delete(stored);
@@ -219,7 +335,7 @@ export class SchemaView {
     let i = versions.length;
     while (i > 0 && versions[i - 1]!.version > v.version) i--;
     versions.splice(i, 0, v);
-    stored.carriers.add(v);
+    stored.carriers.push(v);
     this.contextVersions.set(v.context, (this.contextVersions.get(v.context) ?? 0) + 1);
   }
 
@@ -233,25 +349,27 @@ export class SchemaView {
     const left = (this.contextVersions.get(v.context) ?? 1) - 1;
     if (left > 0) this.contextVersions.set(v.context, left);
     else this.contextVersions.delete(v.context);
-    const stored = this.schemas.get(schemaKey(v.context, v.schemaId));
+    const stored = this.schemas.get(v.context, v.schemaId);
     if (stored) {
-      stored.carriers.delete(v);
-      if (stored.carriers.size === 0) this.dropSchema(stored);
+      stored.carriers.splice(stored.carriers.indexOf(v), 1);
+      if (stored.carriers.length === 0) this.dropSchema(stored);
     }
   }
 
   // ---- queries (synchronous; the store wraps them) ---------------------------------------------------
 
   schemaById(context: string, id: number): SchemaRecord | undefined {
-    return this.schemas.get(schemaKey(context, id))?.record;
+    return this.schemas.get(context, id)?.record;
   }
 
   schemasByGuid(guid: string): SchemaRecord[] {
-    return [...(this.byGuid.get(guid) ?? [])].sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.id - b.id));
+    this.indexPending();
+    return [...listOf(this.byGuid.get(guid))].sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.id - b.id));
   }
 
   schemaIdByHash(context: string, hash: string): number | undefined {
-    return this.byHash.get(`${context}\u0000${hash}`)?.[0];
+    this.indexPending();
+    return listOf(this.byHash.get(context, hash))[0];
   }
 
   maxSchemaId(context: string): number {
@@ -262,7 +380,7 @@ export class SchemaView {
     return [...(this.subjects.get(subject) ?? [])];
   }
 
-  private withSchema = (v: VersionRecord): VersionWithSchema => ({ ...v, schema: this.schemas.get(schemaKey(v.context, v.schemaId))!.record });
+  private withSchema = (v: VersionRecord): VersionWithSchema => ({ ...v, schema: this.schemas.get(v.context, v.schemaId)!.record });
 
   subjectVersionsWithSchemas(subject: string): VersionWithSchema[] {
     return (this.subjects.get(subject) ?? []).map(this.withSchema);
@@ -278,7 +396,7 @@ export class SchemaView {
   }
 
   versionsOfSchema(context: string, id: number): VersionRecord[] {
-    const carriers = [...(this.schemas.get(schemaKey(context, id))?.carriers ?? [])];
+    const carriers = [...(this.schemas.get(context, id)?.carriers ?? [])];
     return carriers.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version));
   }
 
@@ -314,7 +432,7 @@ export class SchemaView {
   referrers(subject: string, version: number): Referrer[] {
     const out: Referrer[] = [];
     for (const s of this.referrerIndex.get(versionKey(subject, version)) ?? []) {
-      out.push({ context: s.record.context, id: s.record.id, deleted: [...s.carriers].every((v) => v.deleted) });
+      out.push({ context: s.record.context, id: s.record.id, deleted: s.carriers.every((v) => v.deleted) });
     }
     return out.sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.id - b.id));
   }
