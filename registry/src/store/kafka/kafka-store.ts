@@ -233,7 +233,8 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     }
     if (tx.records.length === 0) return result;
 
-    const messages: Message[] = tx.records.map((r) => ({ key: r.key, value: r.value }));
+    // A version's record carries its registration time as the record timestamp: the reader's `ts`.
+    const messages: Message[] = tx.records.map((r) => ({ key: r.key, value: r.value, timestamp: String(r.timestamp) }));
     let last: number;
     try {
       last = await this.writer.commit(messages);

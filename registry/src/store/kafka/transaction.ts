@@ -13,6 +13,8 @@ import type { SchemaView, ViewRecord } from './view.js';
 export interface OutgoingRecord {
   key: string;
   value: string | null;
+  /** The record's timestamp: a version's registration time (kept by a soft delete), else now. */
+  timestamp: number;
 }
 
 export class KafkaTransaction extends ViewReader implements StoreWriter {
@@ -28,7 +30,7 @@ export class KafkaTransaction extends ViewReader implements StoreWriter {
 
   private put(record: ViewRecord, key: RegistryKey, value: string | null): void {
     this.undos.push(this.view.apply(record));
-    this.records.push({ key: encodeKey(key), value });
+    this.records.push({ key: encodeKey(key), value, timestamp: record.ts });
   }
 
   /** Takes every record of this transaction back out of the view (called whatever the outcome). */
@@ -58,7 +60,11 @@ export class KafkaTransaction extends ViewReader implements StoreWriter {
     if (schema.context !== DEFAULT_CONTEXT && !this.view.hasContext(schema.context)) {
       // Confluent records a context's creation with a CONTEXT record (the view ignores it).
       const context = schema.context;
-      this.records.push({ key: encodeKey({ keytype: 'CONTEXT', tenant: DEFAULT_TENANT, context }), value: encodeContextValue(DEFAULT_TENANT, context) });
+      this.records.push({
+        key: encodeKey({ keytype: 'CONTEXT', tenant: DEFAULT_TENANT, context }),
+        value: encodeContextValue(DEFAULT_TENANT, context),
+        timestamp: Date.now(),
+      });
     }
     return id;
   }
