@@ -169,6 +169,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const dataDir = pick('data-dir', 'DATA_DIR');
   if (dataDir) config.dataDir = dataDir[0];
   const kafka = pick('kafka-bootstrap-servers', 'KAFKA_BOOTSTRAP_SERVERS');
+  if (kafka && databaseUrl) throw new ConfigError(`set either DATABASE_URL (${databaseUrl[1]}) or KAFKA_BOOTSTRAP_SERVERS (${kafka[1]}), not both`);
   if (kafka) {
     if (!/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/.test(kafka[0])) throw new ConfigError(`${kafka[1]} must be host:port[,host:port…], got "${kafka[0]}"`);
     config.kafkaBootstrapServers = kafka[0];

@@ -17,7 +17,7 @@ import { NotPrimaryError, type Replication } from '../store/store.js';
 export const FORWARDED_HEADER = 'x-schemata-forwarded';
 export const POSITION_HEADER = 'x-schemata-position';
 
-const FORWARD_TIMEOUT_MS = 30_000;
+const FORWARD_TIMEOUT_MS = 20_000;
 /** How long the forwarding process waits for its own view to hold the primary's write. */
 const CATCH_UP_TIMEOUT_MS = 30_000;
 
