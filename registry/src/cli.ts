@@ -20,7 +20,14 @@ async function main(): Promise<number> {
   // Loaded only now: `--help` and flag errors should not wait for fastify and the database drivers.
   if (command === 'migrate') {
     const { createStore } = await import('./store/index.js');
-    const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    // Kafka: creates (or checks) the schemas topic and reads it once.
+    const store = await createStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      kafkaBootstrapServers: config.kafkaBootstrapServers,
+      schemasTopic: config.schemasTopic,
+      topicReplicationFactor: config.topicReplicationFactor,
+    });
     try {
       await store.open();
     } finally {

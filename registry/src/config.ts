@@ -62,7 +62,7 @@ A Confluent-compatible schema registry on PGlite (embedded), Postgres or a Kafka
 
 Commands:
   serve      run the HTTP server (default)
-  migrate    apply database migrations and exit
+  migrate    apply database migrations (Kafka: create or check the schemas topic) and exit
 
 Options (environment variable in brackets; flags win):
   --port <n>                    listen port [PORT] (default 8081; 0 picks a free port)

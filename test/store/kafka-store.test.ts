@@ -53,12 +53,16 @@ async function readTopic(topic: string): Promise<{ key: string; value: string | 
   return out.map(({ key, value }) => ({ key, value }));
 }
 
+async function createTopic(topic: string, numPartitions = 1, cleanupPolicy = 'compact'): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-admin', brokers: KAFKA_BOOTSTRAP_SERVERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions, configEntries: [{ name: 'cleanup.policy', value: cleanupPolicy }] }], waitForLeaders: true });
+  await admin.disconnect();
+}
+
 async function produce(topic: string, records: { key: string; value: string | null }[]): Promise<void> {
   const kafka = new Kafka({ clientId: 'test-seeder', brokers: KAFKA_BOOTSTRAP_SERVERS!.split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }], waitForLeaders: true });
-  await admin.disconnect();
+  await createTopic(topic);
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic, acks: -1, messages: records });
@@ -187,6 +191,25 @@ describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('Kafka store', () => {
     expect(await store.schemaIdByHash('.', contentHash({ schemaType: 'AVRO', schema: avro('B'), references: [] }))).toBe(2);
     expect(errors.length).toBe(4);
     expect(errors.join('\n')).toMatch(/key is not JSON[\s\S]*"id" must be an integer[\s\S]*unknown keytype[\s\S]*id 2 .* different schema/);
+  });
+
+  it('creates a missing topic compacted with one partition, and refuses a topic of another shape, naming the setting', async () => {
+    const fresh = freshTopic('shape');
+    await open(fresh);
+    const admin = new Kafka({ clientId: 'test-admin', brokers: KAFKA_BOOTSTRAP_SERVERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const meta = await admin.fetchTopicMetadata({ topics: [fresh] });
+    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: fresh, configNames: ['cleanup.policy'] }] });
+    await admin.disconnect();
+    expect(meta.topics[0]!.partitions).toHaveLength(1);
+    expect(configs.resources[0]!.configEntries[0]!.configValue).toBe('compact');
+
+    const partitioned = freshTopic('partitioned');
+    await createTopic(partitioned, 2);
+    await expect(newStore(partitioned).open()).rejects.toThrow(/has 2 partitions; it must have exactly 1/);
+    const deleting = freshTopic('deleting');
+    await createTopic(deleting, 1, 'delete');
+    await expect(newStore(deleting).open()).rejects.toThrow(/cleanup.policy=delete; it must be compact/);
   });
 
   it('reloads what it wrote from the topic into a new process’s view', async () => {
