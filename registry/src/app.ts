@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { CompatibilityLevel } from '@schemata/serdes';
-import { describeStore, DEFAULTS, type LogLevel, type RegistryConfig } from './config.js';
+import { describeStore, DEFAULTS, storeOptionsOf, type LogLevel, type RegistryConfig } from './config.js';
 import { Registry } from './core/index.js';
 import { clientErrorHandler, frameworkErrorHandler, installHttp } from './http/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -61,13 +61,7 @@ export interface RunningServer {
 export async function startServer(config: RegistryConfig): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const store = await createStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    kafkaBootstrapServers: config.kafkaBootstrapServers,
-    schemasTopic: config.schemasTopic,
-    topicReplicationFactor: config.topicReplicationFactor,
-    kafkaGroupId: config.kafkaGroupId,
-    kafkaSessionTimeoutMs: config.kafkaSessionTimeoutMs,
+    ...storeOptionsOf(config),
     onError: (message, err) => log.error({ err }, message),
     onInfo: (message) => log.info(message),
   });

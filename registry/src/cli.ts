@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `schema-registry [serve|migrate] [options]`: see `--help`. */
-import { ConfigError, describeStore, HELP, loadConfig } from './config.js';
+import { ConfigError, describeStore, HELP, loadConfig, storeOptionsOf } from './config.js';
 
 async function main(): Promise<number> {
   let invocation;
@@ -21,13 +21,7 @@ async function main(): Promise<number> {
   if (command === 'migrate') {
     const { createStore } = await import('./store/index.js');
     // Kafka: creates (or checks) the schemas topic and reads it once.
-    const store = await createStore({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      kafkaBootstrapServers: config.kafkaBootstrapServers,
-      schemasTopic: config.schemasTopic,
-      topicReplicationFactor: config.topicReplicationFactor,
-    });
+    const store = await createStore(storeOptionsOf(config));
     try {
       await store.open();
     } finally {

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '@schemata/serdes';
+import type { StoreOptions } from './store/index.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -216,4 +217,17 @@ export function describeStore(
 ): string {
   if (config.kafkaBootstrapServers) return `kafka ${config.kafkaBootstrapServers} topic ${config.schemasTopic ?? DEFAULTS.schemasTopic}`;
   return config.databaseUrl ? `postgres ${maskUrl(config.databaseUrl)}` : `pglite ${config.dataDir}`;
+}
+
+/** The store options a configuration selects (serve and migrate create the same store). */
+export function storeOptionsOf(config: RegistryConfig): StoreOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    kafkaBootstrapServers: config.kafkaBootstrapServers,
+    schemasTopic: config.schemasTopic,
+    topicReplicationFactor: config.topicReplicationFactor,
+    kafkaGroupId: config.kafkaGroupId,
+    kafkaSessionTimeoutMs: config.kafkaSessionTimeoutMs,
+  };
 }
