@@ -9,10 +9,12 @@
  *   or `:.__GLOBAL:` for Confluent's registry-wide level.
  *
  * Writes happen only inside `write(fn)`: one write transaction at a time across every process sharing the
- * store (Postgres: an advisory lock; PGlite: one process owns the database). Inside it the core reads what
- * it needs (versions, config), checks compatibility, allocates ids and appends, so a concurrent incompatible
- * registration always loses and no id or version is handed out twice. Reads outside `write` see every
- * committed write at once.
+ * store (Postgres: an advisory lock; PGlite: one process owns the database; Kafka: only the elected primary
+ * writes, one transaction at a time, through a fenced transactional producer; the others get
+ * NotPrimaryError). Inside it the core reads what it needs (versions, config), checks compatibility,
+ * allocates ids and appends, so a concurrent incompatible registration always loses and no id or version
+ * is handed out twice. Reads outside `write` see every committed write at once (Kafka: every write this
+ * process has read; a forwarded write is answered only once it has).
  */
 import type { Config, Metadata, Mode, RuleSet, SchemaReference, SchemaType } from '@schemata/serdes';
 
