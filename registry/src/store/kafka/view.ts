@@ -40,13 +40,12 @@ export interface ViewRecord {
 /**
  * A schema as the view holds it. Its content hash (and the guid derived from it) is computed when first
  * asked for: at start-up the view indexes hashes after it is ready (in the background, or at the first
- * lookup by hash or guid), which takes the MD5 of every schema out of the catch-up.
+ * lookup by hash or guid), which takes the MD5 of every schema out of the catch-up. A copy made by object
+ * spread lacks `guid` (and `hash` until it was first read): read them, do not spread, a stored record.
  */
 class ViewSchema implements SchemaRecord {
   declare metadata?: SchemaRecord['metadata'];
   declare ruleSet?: SchemaRecord['ruleSet'];
-  #hash: string | undefined;
-  #guid: string | undefined;
 
   constructor(
     readonly context: string,
@@ -56,19 +55,24 @@ class ViewSchema implements SchemaRecord {
     readonly references: SchemaRecord['references'],
   ) {}
 
+  // First read: computed, then stored as an own data property that shadows this getter (the core compares
+  // hashes of a subject's versions on every registration).
   get hash(): string {
-    return (this.#hash ??= uncachedContentHash(this));
+    const hash = uncachedContentHash(this);
+    Object.defineProperty(this, 'hash', { value: hash, writable: true, enumerable: true, configurable: true });
+    return hash;
   }
 
+  /** Derived from the hash on each read (cheap, and read only when a response shows it). */
   get guid(): string {
-    return (this.#guid ??= guidOf(this.hash));
+    return guidOf(this.hash);
   }
 }
 
 interface StoredSchema {
   record: SchemaRecord;
-  /** In the hash and guid indexes yet (see ViewSchema). */
-  indexed: boolean;
+  /** Its key in the hash/guid index (see hashPrefix), or -1 while not indexed yet. */
+  prefix: number;
   /** Every version (any subject) carrying this schema (usually one); the schema goes with the last one. */
   carriers: VersionRecord[];
   /** The subject-versions its references resolved to (for `referrers`). */
@@ -122,6 +126,9 @@ function removeFrom<K, V>(map: Map<K, V | V[]>, key: K, value: V): void {
 
 const listOf = <V>(v: V | V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+/** The first 7 hex digits (28 bits, a small integer) of a hash or of a guid (same digits in both). */
+const hashPrefix = (hexOrGuid: string): number => parseInt(hexOrGuid.slice(0, 7), 16);
+
 /** Why a SCHEMA record was refused (logged by the reader; the record changes nothing). */
 const noop = () => {};
 
@@ -132,8 +139,12 @@ export class RefusedRecord extends Error {
 export class SchemaView {
   private readonly subjects = new Map<string, VersionRecord[]>();
   private readonly schemas = new ByContext<number, StoredSchema>();
-  private readonly byHash = new ByContext<string, number | number[]>();
-  private readonly byGuid = new Map<string, SchemaRecord | SchemaRecord[]>();
+  /**
+   * Schemas by the first 28 bits of their content hash, which are also the first 28 bits of their guid
+   * (the guid alters only bytes 6 and 8): one small-integer-keyed index answers lookups by hash and by
+   * guid, candidates checked in full. No hash or guid string is kept per schema for it.
+   */
+  private readonly byPrefix = new Map<number, StoredSchema | StoredSchema[]>();
   private readonly referrerIndex = new Map<string, Set<StoredSchema>>();
   private readonly maxIds = new Map<string, number>();
   private readonly contextVersions = new Map<string, number>();
@@ -264,7 +275,7 @@ export class SchemaView {
       }
       targets = found;
     }
-    const stored: StoredSchema = { record, indexed: false, carriers: [], targets };
+    const stored: StoredSchema = { record, prefix: -1, carriers: [], targets };
     this.schemas.set(context, value.id, stored);
     this.unindexed.push(stored);
     for (const t of targets) {
@@ -281,13 +292,10 @@ export class SchemaView {
     while (this.unindexed.length > 0 && done < limit) {
       const batch = this.unindexed.splice(0, Math.min(this.unindexed.length, 5_000));
       for (const stored of batch) {
-        const { context, id, hash, guid } = stored.record;
         // Dropped (or replaced) since it was added: nothing to index.
-        if (this.schemas.get(context, id) !== stored) continue;
-        const ids = listOf(this.byHash.get(context, hash));
-        this.byHash.set(context, hash, ids.length === 0 ? id : [...ids, id].sort((a, b) => a - b));
-        addTo(this.byGuid, guid, stored.record);
-        stored.indexed = true;
+        if (this.schemas.get(stored.record.context, stored.record.id) !== stored) continue;
+        stored.prefix = hashPrefix(uncachedContentHash(stored.record));
+        addTo(this.byPrefix, stored.prefix, stored);
       }
       done += batch.length;
     }
@@ -311,13 +319,7 @@ export class SchemaView {
   private dropSchema(stored: StoredSchema): void {
     const { context, id } = stored.record;
     this.schemas.delete(context, id);
-    if (stored.indexed) {
-      const { hash, guid } = stored.record;
-      const ids = listOf(this.byHash.get(context, hash)).filter((i) => i !== id);
-      if (ids.length === 0) this.byHash.delete(context, hash);
-      else this.byHash.set(context, hash, ids.length === 1 ? ids[0]! : ids);
-      removeFrom(this.byGuid, guid, stored.record);
-    }
+    if (stored.prefix >= 0) removeFrom(this.byPrefix, stored.prefix, stored);
     for (const t of stored.targets) {
       const set = this.referrerIndex.get(t);
       set?.delete(stored);
@@ -364,12 +366,17 @@ export class SchemaView {
 
   schemasByGuid(guid: string): SchemaRecord[] {
     this.indexPending();
-    return [...listOf(this.byGuid.get(guid))].sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.id - b.id));
+    const found = listOf(this.byPrefix.get(hashPrefix(guid))).filter((s) => s.record.guid === guid).map((s) => s.record);
+    return found.sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.id - b.id));
   }
 
   schemaIdByHash(context: string, hash: string): number | undefined {
     this.indexPending();
-    return listOf(this.byHash.get(context, hash))[0];
+    let lowest: number | undefined;
+    for (const s of listOf(this.byPrefix.get(hashPrefix(hash)))) {
+      if (s.record.context === context && s.record.hash === hash && (lowest === undefined || s.record.id < lowest)) lowest = s.record.id;
+    }
+    return lowest;
   }
 
   maxSchemaId(context: string): number {
