@@ -230,7 +230,8 @@ export class SchemaView {
   private applySchema(subject: string, version: number, value: SchemaValue | null, ts: number): () => void {
     const versions = this.subjects.get(subject);
     const previous = versions?.find((v) => v.version === version);
-    const context = previous?.context ?? parseSubject(subject).context;
+    // Every version of a subject shares its context: parse the key only for a new subject.
+    const context = versions?.[0]?.context ?? parseSubject(subject).context;
     const keepUndo = this.keepUndo;
     const previousValue = keepUndo && previous ? this.schemaValueOf(previous) : undefined;
     const previousMax = this.maxIds.get(context);
