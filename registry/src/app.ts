@@ -57,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   enforceBodyDeadline(app.server, options.bodyTimeout ?? DEFAULTS.bodyTimeout);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  installHttp(app, registry, { clusterId: 'schemata' }, log);
+  installHttp(app, registry, { clusterId: 'schemata' }, log, options.store.replication);
   app.addHook('onClose', () => work.close());
   if (options.ownsStore) app.addHook('onClose', () => options.store.close());
   return app;
@@ -75,7 +75,11 @@ export interface RunningServer {
 /** Creates the configured store, builds the app, listens, and prints the ready line. */
 export async function startServer(config: RegistryConfig): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
-  const store = await createStore({ ...storeOptionsOf(config), onError: (message, err) => log.error({ err }, message) });
+  const store = await createStore({
+    ...storeOptionsOf(config),
+    onError: (message, err) => log.error({ err }, message),
+    onInfo: (message) => log.info(message),
+  });
   let app: FastifyInstance;
   try {
     app = await buildApp({
@@ -97,6 +101,8 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  // Kafka: join the election once the URL other processes forward writes to is known.
+  if (store.replication) await store.replication.join(config.advertisedUrl ?? url);
   // Printed whatever the log level: scripts and tests wait for this line.
   const described = describeStore(config);
   process.stdout.write(`schema registry listening on ${url} (store: ${described})\n`);

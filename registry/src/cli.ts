@@ -20,6 +20,7 @@ async function main(): Promise<number> {
   // Loaded only now: `--help` and flag errors should not wait for fastify and the database drivers.
   if (command === 'migrate') {
     const { createStore } = await import('./store/index.js');
+    // Kafka: creates (or checks) the schemas topic and reads it once.
     const store = await createStore(storeOptionsOf(config));
     try {
       await store.open();

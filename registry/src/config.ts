@@ -16,6 +16,18 @@ export interface RegistryConfig {
   /** `postgres://…`/`postgresql://…` selects Postgres; otherwise PGlite in `dataDir`. */
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** Kafka bootstrap servers: selects the Kafka store (the `_schemas` topic). */
+  kafkaBootstrapServers?: string | undefined;
+  /** The Kafka store's topic. */
+  schemasTopic: string;
+  /** Replication factor for the topic when the registry creates it. */
+  topicReplicationFactor: number;
+  /** The Kafka election's consumer group; undefined: `schemata-<topic>`. */
+  kafkaGroupId?: string | undefined;
+  /** The Kafka election's session timeout (bounds failover after a primary dies), milliseconds. */
+  kafkaSessionTimeoutMs: number;
+  /** The URL other registry processes forward writes to; undefined: the listen URL. */
+  advertisedUrl?: string | undefined;
   /** Largest accepted request body, bytes (larger: 413). */
   bodyLimit: number;
   /** Milliseconds a request body may take to arrive whole (then 408, or the connection is closed). */
@@ -60,6 +72,9 @@ export const DEFAULTS: RegistryConfig = {
   port: 8081,
   host: '127.0.0.1',
   dataDir: './data',
+  schemasTopic: '_schemas',
+  topicReplicationFactor: 1,
+  kafkaSessionTimeoutMs: 6000,
   bodyLimit: 16 * 1024 * 1024,
   bodyTimeout: 60_000,
   defaultCompatibility: 'BACKWARD',
@@ -85,11 +100,11 @@ const INTEGER_SETTINGS = [
 export const HELP = `Usage: schema-registry [serve|migrate] [options]
        schema-registry export|import FILE [--quiet] [options]
 
-A Confluent-compatible schema registry on PGlite (embedded) or Postgres.
+A Confluent-compatible schema registry on PGlite (embedded), Postgres or a Kafka topic.
 
 Commands:
   serve          run the HTTP server (default)
-  migrate        apply database migrations and exit
+  migrate        apply database migrations (Kafka: create or check the schemas topic) and exit
   export FILE    write the whole registry (ids, versions, soft deletes, references, metadata, rule sets,
                  configs, modes, contexts and id counters) to FILE (- for stdout), from the configured store
   import FILE    read an export (FILE, or - for stdin) into the configured store, ids preserved; refuses,
@@ -101,6 +116,12 @@ Options (environment variable in brackets; flags win):
   --host <addr>                 listen address [HOST] (default 127.0.0.1)
   --database-url <url>          postgres://… selects Postgres [DATABASE_URL]
   --data-dir <dir>              PGlite data directory when no Postgres URL is given [DATA_DIR] (default ./data)
+  --kafka-bootstrap-servers <h:p,…> selects the Kafka store [KAFKA_BOOTSTRAP_SERVERS]
+  --schemas-topic <name>        the Kafka store's topic [SCHEMAS_TOPIC] (default _schemas)
+  --topic-replication-factor <n> replication factor when creating the topic [KAFKA_TOPIC_REPLICATION_FACTOR] (default 1)
+  --kafka-group-id <id>         consumer group electing the primary [KAFKA_GROUP_ID] (default schemata-<topic>)
+  --kafka-session-timeout-ms <n> how long a silent primary keeps the role [KAFKA_SESSION_TIMEOUT_MS] (default 6000)
+  --advertised-url <url>        where other registry processes forward writes [ADVERTISED_URL] (default: the listen URL)
   --body-limit <size>           largest request body, e.g. 16mb, 512kb, 1048576 [BODY_LIMIT] (default 16mb)
   --body-timeout <time>         time a request body may take to arrive, e.g. 60s, 500ms [BODY_TIMEOUT] (default 60s)
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
@@ -133,6 +154,12 @@ function parseSize(raw: string, source: string): number {
   const factor = unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1;
   const n = Number(m[1]) * factor;
   if (n < 1) throw new ConfigError(`${source} must be at least 1 byte`);
+  return n;
+}
+
+function parseCount(raw: string, source: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(`${source} must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -175,6 +202,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         host: { type: 'string' },
         'database-url': { type: 'string' },
         'data-dir': { type: 'string' },
+        'kafka-bootstrap-servers': { type: 'string' },
+        'schemas-topic': { type: 'string' },
+        'topic-replication-factor': { type: 'string' },
+        'kafka-group-id': { type: 'string' },
+        'kafka-session-timeout-ms': { type: 'string' },
+        'advertised-url': { type: 'string' },
         'body-limit': { type: 'string' },
         'body-timeout': { type: 'string' },
         'default-compatibility': { type: 'string' },
@@ -220,6 +253,28 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   const dataDir = pick('data-dir', 'DATA_DIR');
   if (dataDir) config.dataDir = dataDir[0];
+  const kafka = pick('kafka-bootstrap-servers', 'KAFKA_BOOTSTRAP_SERVERS');
+  if (kafka && databaseUrl) throw new ConfigError(`set either DATABASE_URL (${databaseUrl[1]}) or KAFKA_BOOTSTRAP_SERVERS (${kafka[1]}), not both`);
+  if (kafka) {
+    if (!/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/.test(kafka[0])) throw new ConfigError(`${kafka[1]} must be host:port[,host:port…], got "${kafka[0]}"`);
+    config.kafkaBootstrapServers = kafka[0];
+  }
+  const topic = pick('schemas-topic', 'SCHEMAS_TOPIC');
+  if (topic) {
+    if (!/^[\w.-]{1,249}$/.test(topic[0])) throw new ConfigError(`${topic[1]} must be a Kafka topic name (letters, digits, . _ -), got "${topic[0]}"`);
+    config.schemasTopic = topic[0];
+  }
+  const replication = pick('topic-replication-factor', 'KAFKA_TOPIC_REPLICATION_FACTOR');
+  if (replication) config.topicReplicationFactor = parseCount(...replication, 1, 32767);
+  const groupId = pick('kafka-group-id', 'KAFKA_GROUP_ID');
+  if (groupId) config.kafkaGroupId = groupId[0];
+  const session = pick('kafka-session-timeout-ms', 'KAFKA_SESSION_TIMEOUT_MS');
+  if (session) config.kafkaSessionTimeoutMs = parseCount(...session, 1000, 3_600_000);
+  const advertised = pick('advertised-url', 'ADVERTISED_URL');
+  if (advertised) {
+    if (!/^https?:\/\/[^\s/]+\/?$/.test(advertised[0])) throw new ConfigError(`${advertised[1]} must be http(s)://host:port, got "${advertised[0]}"`);
+    config.advertisedUrl = advertised[0].replace(/\/$/, '');
+  }
   const bodyLimit = pick('body-limit', 'BODY_LIMIT');
   if (bodyLimit) config.bodyLimit = parseSize(...bodyLimit);
   const bodyTimeout = pick('body-timeout', 'BODY_TIMEOUT');
@@ -254,11 +309,6 @@ function migrationArgs(command: string, positionals: readonly string[], values: 
   return { file, quiet: values.quiet === true };
 }
 
-/** What the configuration selects as the store, for every command that opens one (serve, migrate, export, import). */
-export function storeOptionsOf(config: RegistryConfig): StoreOptions {
-  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
-}
-
 /** A URL with its password replaced, safe to log. */
 export function maskUrl(url: string): string {
   try {
@@ -270,7 +320,23 @@ export function maskUrl(url: string): string {
   }
 }
 
-/** How the store is named in logs: `postgres <masked url>` or `pglite <dir>`. */
-export function describeStore(config: Pick<RegistryConfig, 'databaseUrl' | 'dataDir'>): string {
+/** How the store is named in logs: `kafka <servers> <topic>`, `postgres <masked url>` or `pglite <dir>`. */
+export function describeStore(
+  config: Pick<RegistryConfig, 'databaseUrl' | 'dataDir' | 'kafkaBootstrapServers'> & { schemasTopic?: string },
+): string {
+  if (config.kafkaBootstrapServers) return `kafka ${config.kafkaBootstrapServers} topic ${config.schemasTopic ?? DEFAULTS.schemasTopic}`;
   return config.databaseUrl ? `postgres ${maskUrl(config.databaseUrl)}` : `pglite ${config.dataDir}`;
+}
+
+/** What the configuration selects as the store, for every command that opens one (serve, migrate, export, import). */
+export function storeOptionsOf(config: RegistryConfig): StoreOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    kafkaBootstrapServers: config.kafkaBootstrapServers,
+    schemasTopic: config.schemasTopic,
+    topicReplicationFactor: config.topicReplicationFactor,
+    kafkaGroupId: config.kafkaGroupId,
+    kafkaSessionTimeoutMs: config.kafkaSessionTimeoutMs,
+  };
 }

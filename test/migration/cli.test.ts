@@ -31,8 +31,8 @@ function collect(child: ReturnType<typeof spawn>): Promise<Run> {
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-/** DATABASE_URL cleared, so each run's store comes from its own flags (never the server's admin database). */
-const ENV = { ...process.env, DATABASE_URL: '' };
+/** DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS cleared, so each run's store comes from its own flags (never the server's admin database). */
+const ENV = { ...process.env, DATABASE_URL: '', KAFKA_BOOTSTRAP_SERVERS: '' };
 
 const spawnCli = (args: string[], stdin: 'ignore' | 'pipe' = 'ignore') => spawn(process.execPath, [CLI, ...args], { env: ENV, stdio: [stdin, 'pipe', 'pipe'] });
 const runCli = (args: string[]) => collect(spawnCli(args));

@@ -1,8 +1,8 @@
 /**
- * The stores the migration suites run on, as sources and as targets. Every ordered pair is tested, so a new
- * store (the Kafka one) is one more entry in STORES.
+ * The stores the migration suites run on, as sources and as targets. Every ordered pair is tested.
  */
 import { createStore, type Store } from '../../registry/src/store/index.js';
+import { freshTopic, KAFKA_BOOTSTRAP_SERVERS, KAFKA_SKIP_REASON } from '../helpers/kafka.js';
 import { DATABASE_URL, freshDatabase, POSTGRES_SKIP_REASON } from '../helpers/postgres.js';
 
 export interface OpenedStore {
@@ -38,6 +38,17 @@ async function opened(store: Store, cleanup: () => Promise<void> = async () => {
 
 export const STORES: StoreFactory[] = [
   { name: 'PGlite', open: async () => opened(await createStore({ dataDir: 'memory://' })) },
+  {
+    name: 'Kafka',
+    skipReason: KAFKA_BOOTSTRAP_SERVERS ? undefined : KAFKA_SKIP_REASON,
+    open: async (label) => {
+      const store = await createStore({ kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic(label) });
+      const result = await opened(store);
+      // A one-member election: this process is the primary, so imports (and HTTP writes) go through.
+      await store.replication!.join('http://127.0.0.1:1/migration-test');
+      return result;
+    },
+  },
   {
     name: 'Postgres',
     skipReason: DATABASE_URL ? undefined : POSTGRES_SKIP_REASON,

@@ -23,6 +23,9 @@ describe('configuration', () => {
         port: 8081,
         host: '127.0.0.1',
         dataDir: './data',
+        schemasTopic: '_schemas',
+        topicReplicationFactor: 1,
+        kafkaSessionTimeoutMs: 6000,
         bodyLimit: 16 * 1024 * 1024,
         bodyTimeout: 60_000,
         defaultCompatibility: 'BACKWARD',
@@ -43,6 +46,26 @@ describe('configuration', () => {
     expect(config.schemaLimits).toEqual({ maxFields: 50, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 12 });
     // The defaults object itself is never changed by a load.
     expect(loadConfig([], {}).config.schemaLimits.maxFields).toBe(10_000);
+  });
+
+  it('reads the Kafka store settings', () => {
+    const env = { KAFKA_BOOTSTRAP_SERVERS: 'k1:9092,k2:9093', SCHEMAS_TOPIC: 'my_schemas', KAFKA_TOPIC_REPLICATION_FACTOR: '3', KAFKA_SESSION_TIMEOUT_MS: '10000' };
+    expect(loadConfig(['--advertised-url', 'http://sr-1:8081/', '--kafka-group-id', 'g'], env).config).toMatchObject({
+      kafkaBootstrapServers: 'k1:9092,k2:9093',
+      schemasTopic: 'my_schemas',
+      topicReplicationFactor: 3,
+      kafkaSessionTimeoutMs: 10000,
+      kafkaGroupId: 'g',
+      advertisedUrl: 'http://sr-1:8081',
+    });
+    const bad: [string[], Record<string, string>, RegExp][] = [
+      [[], { KAFKA_BOOTSTRAP_SERVERS: 'k1' }, /KAFKA_BOOTSTRAP_SERVERS must be host:port/],
+      [['--schemas-topic', 'a/b'], {}, /--schemas-topic must be a Kafka topic name/],
+      [[], { KAFKA_TOPIC_REPLICATION_FACTOR: '0' }, /KAFKA_TOPIC_REPLICATION_FACTOR must be an integer/],
+      [['--advertised-url', 'sr:8081'], {}, /--advertised-url must be http/],
+      [[], { KAFKA_BOOTSTRAP_SERVERS: 'k:9092', DATABASE_URL: 'postgres://h/db' }, /either DATABASE_URL .* or KAFKA_BOOTSTRAP_SERVERS/],
+    ];
+    for (const [argv, e, message] of bad) expect(() => loadConfig(argv, e)).toThrow(message);
   });
 
   it('reads the environment, and flags win over it', () => {
@@ -96,7 +119,8 @@ describe('configuration', () => {
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The store is what each test says: a Kafka broker in the environment (CI) must not select Kafka here.
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -107,7 +131,10 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
 
 /** Starts `serve` on a free port and resolves with its ready line once printed. */
 function serve(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], {
+    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise<{ url: string; readyLine: string; output(): string; stop(): Promise<number | null> }>((resolve, reject) => {

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { describeStore, storeOptionsOf, type MigrationArgs, type RegistryConfig } from '../config.js';
 import { maskSecrets } from '../log.js';
 import { createStore } from '../store/index.js';
-import type { Store } from '../store/store.js';
+import { NotPrimaryError, type Store } from '../store/store.js';
 import { MigrationError } from './errors.js';
 import { exportRegistry } from './export.js';
 import { importRegistry } from './import.js';
@@ -17,11 +17,24 @@ import { progressFor, type Progress } from './progress.js';
 
 const STDIO = '-';
 
-async function withStore<T>(config: RegistryConfig, fn: (store: Store) => Promise<T>): Promise<T> {
+/** Where a primary elected for an import would be told to forward writes: nowhere (the import is brief). */
+const IMPORT_MEMBER_URL = 'http://schema-registry-import.invalid';
+
+async function withStore<T>(config: RegistryConfig, fn: (store: Store) => Promise<T>, forWrites = false): Promise<T> {
   const store = await createStore(storeOptionsOf(config));
   try {
     await store.open();
+    // Kafka: writes need this process to be the elected primary; with a registry running on the topic it
+    // is not, and the import is refused rather than raced.
+    if (forWrites && store.replication) await store.replication.join(IMPORT_MEMBER_URL);
     return await fn(store);
+  } catch (e) {
+    if (e instanceof NotPrimaryError) {
+      throw new MigrationError(
+        `another process is the primary of the schemas topic${e.primaryUrl ? ` (${e.primaryUrl})` : ''}: stop the registries on it before importing`,
+      );
+    }
+    throw e;
   } finally {
     await store.close();
   }
@@ -59,7 +72,7 @@ async function runImport(args: MigrationArgs, config: RegistryConfig, progress: 
   const stat = await handle?.stat();
   const input = handle ? handle.createReadStream() : process.stdin;
   try {
-    const summary = await withStore(config, (store) => importRegistry(store, { input, size: stat?.isFile() ? stat.size : undefined }, progress));
+    const summary = await withStore(config, (store) => importRegistry(store, { input, size: stat?.isFile() ? stat.size : undefined }, progress), true);
     progress.say(
       `imported ${summary.contexts} contexts, ${summary.schemas} schemas (${summary.schemasPresent} already present), ` +
         `${summary.versions} versions (${summary.versionsPresent} already present), ${summary.settings} settings ` +

@@ -1,7 +1,7 @@
 /**
  * `schema-registry export`: the whole registry, from any store, as the file format of format.ts.
  */
-import { DEFAULT_CONTEXT, type ScopeSettingsEntry, type Store, type VersionWithSchema } from '../store/store.js';
+import { DEFAULT_CONTEXT, type ScopeSettingsEntry, type Store, type StoreReader, type VersionWithSchema } from '../store/store.js';
 import { FORMAT, FORMAT_VERSION, type ContextLine, type EndLine, type HeaderLine, type SchemaLine, type SettingLine, type VersionLine } from './format.js';
 import type { LineWriter } from './ndjson.js';
 import { inPhase, type Progress } from './progress.js';
@@ -16,6 +16,17 @@ export interface ExportSummary {
   settings: number;
 }
 
+/**
+ * The value with object keys sorted at every level: stores keep JSON members in different orders (Postgres
+ * jsonb its own, the Kafka topic Confluent's field order), and an export must not depend on the store.
+ */
+function sortedKeys<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortedKeys) as T;
+  const obj = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortedKeys(obj[k])])) as T;
+}
+
 function schemaLine(v: VersionWithSchema, referenceTargets: SchemaLine['referenceTargets']): SchemaLine {
   const s = v.schema;
   return {
@@ -25,8 +36,8 @@ function schemaLine(v: VersionWithSchema, referenceTargets: SchemaLine['referenc
     schemaType: s.schemaType,
     schema: s.schema,
     references: s.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version })),
-    ...(s.metadata ? { metadata: s.metadata } : {}),
-    ...(s.ruleSet ? { ruleSet: s.ruleSet } : {}),
+    ...(s.metadata ? { metadata: sortedKeys(s.metadata) } : {}),
+    ...(s.ruleSet ? { ruleSet: sortedKeys(s.ruleSet) } : {}),
     referenceTargets,
   };
 }
@@ -36,7 +47,7 @@ const versionLine = (v: VersionWithSchema): VersionLine => ({ type: 'version', s
 const settingLine = (s: ScopeSettingsEntry): SettingLine => ({
   type: 'setting',
   scope: s.scope,
-  ...(s.config ? { config: s.config } : {}),
+  ...(s.config ? { config: sortedKeys(s.config) } : {}),
   ...(s.mode ? { mode: s.mode } : {}),
 });
 
@@ -45,7 +56,10 @@ export async function exportRegistry(store: Store, out: LineWriter, progress: Pr
   // Inside the store's write transaction: on Postgres it holds the registry's write lock for the whole
   // export, so no registration lands half-way through (a version exported without the schema it references,
   // a counter read before the id it should cover). Registrations wait; reads are served as usual.
-  return store.write(async (tx) => {
+  // Kafka: only the primary may open a write transaction, so an export reads this process's view of the
+  // topic as loaded at start-up (a registration landing meanwhile may or may not be included).
+  const snapshot = <T>(fn: (reader: StoreReader) => Promise<T>): Promise<T> => (store.kind === 'kafka' ? fn(store) : store.write(fn));
+  return snapshot(async (tx) => {
     const header: HeaderLine = { format: FORMAT, version: FORMAT_VERSION, exportedAt: new Date().toISOString(), source: store.kind };
     await out.write(header);
     const summary: ExportSummary = { contexts: 0, schemas: 0, versions: 0, deletedVersions: 0, settings: 0 };
