@@ -79,7 +79,8 @@ export class AvroSchema implements ParsedSchema {
     const context = parseReferences(references);
     const validate = options.validate !== false;
     const known = new Map(context.known);
-    const root = parseSchemaText(text, known, { validateNames: validate, validateDefaults: validate });
+    const limits = validate ? options.limits : undefined;
+    const root = parseSchemaText(text, known, { validateNames: validate, validateDefaults: validate, limits });
     const schema = new AvroSchema(root, context, references, options);
     // Computed now so that a structure too deep to print is an invalid schema, not a later failure.
     guardDepth(() => schema.canonical);
