@@ -34,8 +34,7 @@ import {
   type SchemaNode,
   type UnionNode,
 } from './model.js';
-import { aliasFullNames } from './names.js';
-import { mayRead, recordShape, sortedUnion, UnionIndex } from './union-index.js';
+import { mayRead, recordShape, schemaNameEquals, sortedUnion, UnionIndex } from './union-index.js';
 
 export type IncompatibilityType =
   | 'NAME_MISMATCH'
@@ -480,6 +479,8 @@ class Checker {
       loc.tokens.push(String(readerField.pos));
       loc.fields.push(readerField.name);
       const writerField = lookupWriterField(writer, readerField, loc);
+      // Aliases are looked up one by one: count them as work where a budget applies.
+      this.computed += readerField.aliases.length;
       if (writerField === undefined) {
         if (readerField.default === undefined) {
           const t = readerField.type;
@@ -498,12 +499,6 @@ class Checker {
     loc.tokens.pop();
     return result.result();
   }
-}
-
-/** Avro-Java `schemaNameEquals`: simple names, or a reader alias naming the writer's full name. */
-export function schemaNameEquals(reader: NamedNode, writer: NamedNode): boolean {
-  if (reader.name.name === writer.name.name) return true;
-  return aliasFullNames(reader.name, reader.aliases).includes(writer.name.full);
 }
 
 /** Avro-Java `lookupWriterField`: by name and by each reader alias; two matches are an error. */

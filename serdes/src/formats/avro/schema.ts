@@ -106,12 +106,15 @@ export class AvroSchema implements ParsedSchema {
    */
   normalize(): AvroSchema {
     if (this.normalized === undefined) {
+      const seen = new Set<string>();
       const refs = [...this.resolvedReferences]
         .sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version))
-        .filter(
-          (r, i, all) =>
-            all.findIndex((o) => o.name === r.name && o.subject === r.subject && o.version === r.version) === i,
-        );
+        .filter((r) => {
+          const key = JSON.stringify([r.name, r.subject, r.version]);
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
       this.normalized = AvroSchema.parse(this.normalizedText(), refs, this.options);
     }
     return this.normalized;

@@ -11,7 +11,7 @@
  * So a branch is a candidate when its type (and, for a named type, its simple name or an alias) says it
  * could match; any other branch is certain to be incompatible, whatever its contents.
  */
-import { isNamed, type RecordNode, type SchemaNode, type UnionNode } from './model.js';
+import { isNamed, type NamedNode, type RecordNode, type SchemaNode, type UnionNode } from './model.js';
 import { aliasFullNames } from './names.js';
 
 /** Reader types that can read data of each writer primitive type (the type itself, then promotions). */
@@ -26,15 +26,27 @@ const READERS_OF: Readonly<Record<string, readonly string[]>> = {
   string: ['string', 'bytes'],
 };
 
+// Parsed schemas never change, so what is derived from their nodes is kept with them.
+const aliasSets = new WeakMap<NamedNode, ReadonlySet<string>>();
+const shapes = new WeakMap<RecordNode, RecordShape>();
+const indexes = new WeakMap<UnionNode, UnionIndex>();
+
+/** Avro-Java `schemaNameEquals`: simple names, or a reader alias naming the writer's full name. */
+export function schemaNameEquals(reader: NamedNode, writer: NamedNode): boolean {
+  if (reader.name.name === writer.name.name) return true;
+  if (reader.aliases.length === 0) return false;
+  let aliases = aliasSets.get(reader);
+  if (aliases === undefined) {
+    aliases = new Set(aliasFullNames(reader.name, reader.aliases));
+    aliasSets.set(reader, aliases);
+  }
+  return aliases.has(writer.name.full);
+}
+
 /** Whether `branch` could read `writer` (not a union) by its type and name alone (see above). */
 export function mayRead(branch: SchemaNode, writer: SchemaNode): boolean {
   if (branch.type === 'union') return true;
-  if (isNamed(writer)) {
-    return (
-      branch.type === writer.type &&
-      (branch.name.name === writer.name.name || aliasFullNames(branch.name, branch.aliases).includes(writer.name.full))
-    );
-  }
+  if (isNamed(writer)) return branch.type === writer.type && schemaNameEquals(branch, writer);
   return (READERS_OF[writer.type] ?? [writer.type]).includes(branch.type);
 }
 
@@ -72,9 +84,6 @@ export interface RecordShape {
   readonly plain: boolean;
 }
 
-// Parsed schemas never change, so what is derived from their nodes is kept with them.
-const shapes = new WeakMap<RecordNode, RecordShape>();
-const indexes = new WeakMap<UnionNode, UnionIndex>();
 
 export function recordShape(record: RecordNode): RecordShape {
   let shape = shapes.get(record);
