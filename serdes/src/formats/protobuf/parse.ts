@@ -8,6 +8,7 @@
 import protobuf from 'protobufjs';
 import { InvalidSchemaError } from '../format.js';
 import { expandString, preprocess } from './lexer.js';
+import { parseWithProtobufjs } from './pbjs-parse.js';
 import {
   SCALAR_TYPES,
   emptyMessage,
@@ -49,7 +50,7 @@ export function parseProtoText(text: string): ParsedText {
   }
   let result: protobuf.IParserResult;
   try {
-    result = protobuf.parse(pre.source, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
+    result = parseWithProtobufjs(pre.source, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
   } catch (e) {
     throw new InvalidSchemaError(e instanceof Error ? e.message : String(e));
   }

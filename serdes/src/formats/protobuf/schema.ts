@@ -25,6 +25,8 @@ import { linkFile } from './link.js';
 import { allMessages, type FileDef, type MessageDef } from './model.js';
 import { normalizeFile } from './normalize.js';
 import { parseProtoText } from './parse.js';
+import { PbjsNames } from './pbjs-names.js';
+import { parseWithProtobufjs } from './pbjs-parse.js';
 import { printFile, type NamePrinter, type PrintSettings } from './print.js';
 import type { Symbols } from './symbols.js';
 import { BUILTIN_PROTOS } from './wellknown.js';
@@ -178,9 +180,9 @@ export class ProtobufSchema implements ParsedSchema {
       try {
         const root = new protobuf.Root();
         for (const dep of this.allDependencies().values()) {
-          protobuf.parse(dep.qualifiedText, root, { keepCase });
+          parseWithProtobufjs(dep.qualifiedText, root, { keepCase });
         }
-        protobuf.parse(this.qualifiedText, root, { keepCase });
+        parseWithProtobufjs(this.qualifiedText, root, { keepCase });
         root.resolveAll();
         entry = { root };
       } catch (error) {
@@ -300,26 +302,34 @@ export class ProtobufSchema implements ParsedSchema {
     return { names: this.minimalNames() };
   }
 
-  /** Shortest names that protoc and protobufjs both resolve to the intended definition. */
+  /**
+   * Shortest names that protoc and protobufjs both resolve to the intended definition. protobufjs'
+   * lookups are answered by a model of its namespace tree (pbjs-names.ts); a real Root is built only
+   * when the model says protobufjs would get a name wrong (its verdict counts only if protobufjs can load
+   * the file at all) or cannot tell.
+   */
   private minimalNames(): NamePrinter {
     const symbols = this.symbols;
-    const root = this.tryRoot(true);
+    let model: PbjsNames | undefined;
+    const pbjsAgrees = (cand: string, scope: string, fqn: string): boolean => {
+      model ??= new PbjsNames([...[...this.allDependencies().values()].map((dep) => dep.file), this.file]);
+      const types = model.find(cand, scope, true);
+      const any = model.find(cand, scope, false);
+      if (types === fqn && any === fqn) return true;
+      const root = this.tryRoot(true);
+      if (!root) return true;
+      if (types !== undefined && any !== undefined) return false;
+      return rootAgrees(root, cand, scope, fqn, true) && rootAgrees(root, cand, scope, fqn, false);
+    };
     const candidates = (fqn: string) => {
       const parts = fqn.slice(1).split('.');
       return parts.map((_, i) => parts.slice(parts.length - 1 - i).join('.'));
-    };
-    const pbjsAgrees = (cand: string, scope: string, fqn: string, types: boolean) => {
-      if (!root) return true;
-      const ns = scope ? root.lookup(scope) : root;
-      if (!(ns instanceof protobuf.Namespace)) return false;
-      const found = types ? ns.lookup(cand, [protobuf.Type, protobuf.Enum]) : ns.lookup(cand);
-      return found?.fullName === fqn;
     };
     return {
       type(fqn, scope) {
         for (const cand of candidates(fqn)) {
           if (symbols.resolveType(cand, scope)?.fullName !== fqn.slice(1)) continue;
-          if (!pbjsAgrees(cand, scope, fqn, true) || !pbjsAgrees(cand, scope, fqn, false)) continue;
+          if (!pbjsAgrees(cand, scope, fqn)) continue;
           return cand;
         }
         return fqn;
@@ -332,6 +342,14 @@ export class ProtobufSchema implements ParsedSchema {
       },
     };
   }
+}
+
+/** Whether protobufjs' lookup of `cand` from `scope` finds `fqn` (only messages and enums if `types`). */
+function rootAgrees(root: protobuf.Root, cand: string, scope: string, fqn: string, types: boolean): boolean {
+  const ns = scope ? root.lookup(scope) : root;
+  if (!(ns instanceof protobuf.Namespace)) return false;
+  const found = types ? ns.lookup(cand, [protobuf.Type, protobuf.Enum]) : ns.lookup(cand);
+  return found?.fullName === fqn;
 }
 
 const FQN_NAMES: NamePrinter = {
