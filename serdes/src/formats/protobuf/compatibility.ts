@@ -18,6 +18,7 @@
  */
 import type { CompatibilityIssue, CompatibilityOptions, SchemaReference } from '../format.js';
 import type { EnumDef, FieldDef, FileDef, Label, MessageDef } from './model.js';
+import { firstUncovered, hasName, inRanges, oneofMembers } from './indexes.js';
 import type { ProtobufSchema } from './schema.js';
 
 export const COMPATIBLE_CHANGES: ReadonlySet<string> = new Set([
@@ -370,7 +371,7 @@ function buildFieldIndex(m: MessageDef): Indexed {
   }
   m.oneofs.forEach((o, i) => {
     oneofOrder.push(o.name);
-    oneofs.set(o.name, m.fields.filter((f) => f.oneof === i && !f.group));
+    oneofs.set(o.name, oneofMembers(m, i).filter((f) => !f.group));
   });
   return { byTag, tagToOneof, oneofs, oneofOrder, tags: [...byTag.keys()].sort((a, b) => a - b) };
 }
@@ -620,17 +621,6 @@ function compareMessageTypes(ctx: Context, o: string, u: string, where: string):
  * With `validateFields`, the reserved numbers and names of each message must survive, and no field of
  * the new schema may use a number or name the old schema reserved.
  */
-/** The first number of `r` that none of `ranges` covers. */
-function firstUncovered(r: { start: number; end: number }, ranges: ReadonlyArray<{ start: number; end: number }>): number | undefined {
-  let next = r.start;
-  for (const x of [...ranges].sort((a, b) => a.start - b.start)) {
-    if (x.start > next) break;
-    if (x.end >= next) next = x.end + 1;
-    if (next > r.end) return undefined;
-  }
-  return next <= r.end ? next : undefined;
-}
-
 function reservedIssues(older: FileDef, newer: FileDef): CompatibilityIssue[] {
   const issues: CompatibilityIssue[] = [];
   const byName = (file: FileDef) => {
@@ -650,7 +640,6 @@ function reservedIssues(older: FileDef, newer: FileDef): CompatibilityIssue[] {
     const n = newMessages.get(name);
     if (!n) continue;
     const path = `#/${name.split('.').join('/')}`;
-    const reservedIn = (m: MessageDef, num: number) => m.reservedRanges.some((r) => num >= r.start && num <= r.end);
     for (const r of o.reservedRanges) {
       const missing = firstUncovered(r, n.reservedRanges);
       if (missing !== undefined) {
@@ -658,12 +647,12 @@ function reservedIssues(older: FileDef, newer: FileDef): CompatibilityIssue[] {
       }
     }
     for (const reservedName of o.reservedNames) {
-      if (!n.reservedNames.includes(reservedName)) {
+      if (!hasName(n.reservedNames, reservedName)) {
         issues.push({ type: 'RESERVED_FIELD_REMOVED', path, message: `Message ${name} no longer reserves field name "${reservedName}"` });
       }
     }
     for (const f of n.fields) {
-      if (reservedIn(o, f.number) || o.reservedNames.includes(f.name)) {
+      if (inRanges(f.number, o.reservedRanges) || hasName(o.reservedNames, f.name)) {
         issues.push({
           type: 'FIELD_CONFLICTS_WITH_RESERVED_FIELD',
           path: `${path}/${f.number}`,

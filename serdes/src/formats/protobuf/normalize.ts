@@ -27,9 +27,10 @@ export function normalizeFile(input: FileDef): FileDef {
 }
 
 function normalizeMessage(m: MessageDef): void {
-  const members = (i: number) => m.fields.filter((f) => f.oneof === i);
+  const first = new Map<number, number>();
+  for (const f of m.fields) if (f.oneof !== undefined) first.set(f.oneof, Math.min(first.get(f.oneof) ?? Infinity, f.number));
   const oneofOrder = m.oneofs
-    .map((o, i) => ({ o, i, first: Math.min(...members(i).map((f) => f.number)) }))
+    .map((o, i) => ({ o, i, first: first.get(i) ?? Infinity }))
     .filter((x) => Number.isFinite(x.first))
     .sort((a, b) => a.first - b.first);
   const remap = new Map(oneofOrder.map((x, newIndex) => [x.i, newIndex]));

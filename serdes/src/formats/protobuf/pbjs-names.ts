@@ -95,11 +95,13 @@ export class PbjsNames {
 
   private addMessage(parent: PbNode, m: MessageDef, proto3: boolean): void {
     const type = this.add(parent, m.name, 'type');
+    const groups = new Map<string, MessageDef>();
+    for (const n of m.messages) if (n.isGroup && !groups.has(`.${n.fullName}`)) groups.set(`.${n.fullName}`, n);
     // The printed body: plain fields (a group's message where its field is), oneofs, nested messages.
     for (const f of m.fields) {
       if (f.group) {
         // protobufjs' parser rejects a group inside a oneof; its field is the group's name, first letter lowered.
-        const body = m.messages.find((n) => n.isGroup && `.${n.fullName}` === f.type);
+        const body = groups.get(f.type);
         if (proto3 || f.oneof !== undefined || !body || !/^[A-Z]/.test(body.name)) throw new Unsupported();
         this.member(type, body.name[0]!.toLowerCase() + body.name.slice(1), 'field');
         this.addMessage(type, body, proto3);
