@@ -18,42 +18,20 @@
  */
 import type { CompatibilityIssue, CompatibilityOptions, SchemaReference } from '../format.js';
 import type { EnumDef, FieldDef, FileDef, Label, MessageDef } from './model.js';
+import {
+  DiffSearch,
+  DiffTooComplexError,
+  flatten,
+  isCompatible,
+  type Comparison,
+  type Difference,
+  type TypeInfo,
+  type TypeMap,
+} from './diff-context.js';
 import { firstUncovered, hasName, inRanges, oneofMembers } from './indexes.js';
 import type { ProtobufSchema } from './schema.js';
 
-export const COMPATIBLE_CHANGES: ReadonlySet<string> = new Set([
-  'MESSAGE_ADDED',
-  'MESSAGE_MOVED',
-  'ENUM_ADDED',
-  'ENUM_REMOVED',
-  'ENUM_CONST_ADDED',
-  'ENUM_CONST_CHANGED',
-  'ENUM_CONST_REMOVED',
-  'FIELD_ADDED',
-  'FIELD_REMOVED',
-  'FIELD_NAME_CHANGED',
-  'FIELD_STRING_OR_BYTES_LABEL_CHANGED',
-  'ONEOF_ADDED',
-  'ONEOF_REMOVED',
-  'ONEOF_FIELD_ADDED',
-  'ONEOF_FIELD_MOVED_TO_TOP_LEVEL',
-]);
-
-export interface Difference {
-  type: string;
-  path: string;
-  message: string;
-}
-
-interface TypeInfo {
-  packageName: string;
-  /** The reference the type came through: null for built-ins and indirect imports, ('', -1) for the schema itself. */
-  ref: { subject: string; version: number } | null;
-  message?: MessageDef;
-  enumDef?: EnumDef;
-}
-
-type TypeMap = Map<string, TypeInfo>;
+export { COMPATIBLE_CHANGES, DiffTooComplexError, type Difference } from './diff-context.js';
 
 const SELF_REF = { subject: '', version: -1 };
 
@@ -92,25 +70,27 @@ function buildTypeMap(schema: ProtobufSchema): TypeMap {
 }
 
 class Context {
-  readonly diffs: Difference[] = [];
+  /** Differences in order; a referenced type's comparison is shared, not copied (see diff-context.ts). */
+  readonly items: Array<Difference | Comparison> = [];
   path: string[] = [];
-  /** Messages whose fields are being compared (recursion guard), by identity. */
-  schemas = new Set<MessageDef>();
 
-  constructor(
-    readonly originalTypes: TypeMap,
-    readonly updateTypes: TypeMap,
-  ) {}
+  constructor(readonly search: DiffSearch) {}
 
-  sub(localName: string): Context {
-    const ctx = new Context(this.originalTypes, this.updateTypes);
-    ctx.schemas = new Set(this.schemas);
-    ctx.path = localName.split('.');
-    return ctx;
+  /** Messages whose fields are being compared (recursion guard), shared by the whole diff. */
+  get schemas(): Set<MessageDef> {
+    return this.search.stack;
+  }
+
+  get originalTypes(): TypeMap {
+    return this.search.originalTypes;
+  }
+
+  get updateTypes(): TypeMap {
+    return this.search.updateTypes;
   }
 
   add(type: string, message: string, ...extra: string[]): void {
-    this.diffs.push({ type, path: `#/${[...this.path, ...extra].join('/')}`, message });
+    this.items.push({ type, path: `#/${[...this.path, ...extra].join('/')}`, message });
   }
 
   within<T>(segments: string[], fn: () => T): T {
@@ -123,10 +103,6 @@ class Context {
     }
   }
 
-  isCompatible(): boolean {
-    return this.diffs.every((d) => COMPATIBLE_CHANGES.has(d.type));
-  }
-
   type(fqn: string, original: boolean): TypeInfo | undefined {
     const name = fqn.startsWith('.') ? fqn.slice(1) : fqn;
     return (original ? this.originalTypes : this.updateTypes).get(name);
@@ -135,14 +111,30 @@ class Context {
 
 /** Every difference from `older` to `newer`, compatible ones included. */
 export function diffSchemas(older: ProtobufSchema, newer: ProtobufSchema): Difference[] {
-  const ctx = new Context(collectTypes(older), collectTypes(newer));
+  return flatten(compareFiles(older, newer), false);
+}
+
+function compareFiles(older: ProtobufSchema, newer: ProtobufSchema): ReadonlyArray<Difference | Comparison> {
+  try {
+    return compareFilesDeeply(older, newer);
+  } catch (e) {
+    // The comparison recurses once per referenced type along a chain of references.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new DiffTooComplexError('the schemas are too intricate to compare (their referenced types nest too deeply)');
+    }
+    throw e;
+  }
+}
+
+function compareFilesDeeply(older: ProtobufSchema, newer: ProtobufSchema): ReadonlyArray<Difference | Comparison> {
+  const ctx = new Context(new DiffSearch(collectTypes(older), collectTypes(newer)));
   const a = older.file;
   const b = newer.file;
   if (a.package !== b.package) {
     ctx.add('PACKAGE_CHANGED', `The package changed from "${a.package}" to "${b.package}"`);
   }
   compareTypeElements(ctx, a.messages, a.enums, b.messages, b.enums);
-  return ctx.diffs;
+  return ctx.items;
 }
 
 /** Confluent's `isBackwardCompatible(newer, older)`: the incompatible differences. */
@@ -151,9 +143,7 @@ export function protobufBackwardIssues(
   older: ProtobufSchema,
   options: CompatibilityOptions = {},
 ): CompatibilityIssue[] {
-  const issues: CompatibilityIssue[] = diffSchemas(older, newer)
-    .filter((d) => !COMPATIBLE_CHANGES.has(d.type))
-    .map((d) => ({ type: d.type, path: d.path, message: d.message }));
+  const issues: CompatibilityIssue[] = flatten(compareFiles(older, newer), true).map((d) => ({ type: d.type, path: d.path, message: d.message }));
   if (options.validateFields) issues.push(...reservedIssues(older.file, newer.file));
   return issues;
 }
@@ -381,6 +371,7 @@ function fieldLabel(f: FieldDef): string {
 }
 
 function compareMessages(ctx: Context, original: MessageDef, update: MessageDef): void {
+  ctx.search.charge(1 + original.fields.length + update.fields.length);
   if (!ctx.schemas.has(original)) {
     ctx.schemas.add(original);
     try {
@@ -607,10 +598,16 @@ function compareMessageTypes(ctx: Context, o: string, u: string, where: string):
   const sameVersion =
     oi.ref !== null && ui.ref !== null && oi.ref.subject === ui.ref.subject && oi.ref.version === ui.ref.version;
   if (sameVersion) return;
-  const sub = ctx.sub(ol);
-  compareMessages(sub, oi.message, ui.message);
-  ctx.diffs.push(...sub.diffs);
-  if (!sub.isCompatible()) {
+  const original = oi.message;
+  const update = ui.message;
+  const result = ctx.search.compare(ol, original, update, () => {
+    const sub = new Context(ctx.search);
+    sub.path = ol.split('.');
+    compareMessages(sub, original, update);
+    return { items: sub.items, compatible: isCompatible(sub.items) };
+  });
+  ctx.items.push(result);
+  if (!result.compatible) {
     ctx.add('FIELD_NAMED_TYPE_CHANGED', `The message type ${ol} of ${where} changed incompatibly`);
   }
 }
