@@ -39,7 +39,7 @@ export function parseProtobuf(
   references: readonly ResolvedReference[] = [],
   options: ParseOptions = {},
 ): ProtobufSchema {
-  return loadSchema(text, references, { validate: options.validate ?? true });
+  return loadSchema(text, references, { validate: options.validate ?? true, ...(options.limits ? { limits: options.limits } : {}) });
 }
 
 function asProtobuf(schema: ParsedSchema, role: string): ProtobufSchema {

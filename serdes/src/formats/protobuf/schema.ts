@@ -16,11 +16,14 @@ import Long from 'long';
 import protobuf from 'protobufjs';
 import {
   InvalidSchemaError,
+  checkLimit,
   type ParsedSchema,
   type ResolvedReference,
+  type SchemaLimits,
   type SchemaReference,
 } from '../format.js';
 import { decodeDescriptorBase64, encodeDescriptor, looksLikeBase64 } from './descriptor.js';
+import { checkFileLimits, namedTypeCount } from './limits.js';
 import { linkFile } from './link.js';
 import { allMessages, type FileDef, type MessageDef } from './model.js';
 import { normalizeFile } from './normalize.js';
@@ -36,6 +39,8 @@ export const DEFAULT_FILE_NAME = 'default';
 
 export interface LoadOptions {
   validate?: boolean;
+  /** Bounds to enforce when validating (see limits.ts); absent: none. */
+  limits?: Readonly<SchemaLimits>;
 }
 
 type PrintMode = 'canonical' | 'normalized';
@@ -430,6 +435,8 @@ export function loadSchema(
   } else {
     ({ file, literals, bigIntegers } = parseProtoText(text));
   }
+  const limits = validate ? options.limits : undefined;
+  if (limits) checkFileLimits(file, limits);
 
   const imports = new Map<string, ProtobufSchema>();
   for (const imp of file.imports) {
@@ -455,6 +462,10 @@ export function loadSchema(
     }
   };
   collect(imports);
+  if (limits) {
+    const types = deps.reduce((sum, dep) => sum + namedTypeCount(dep), namedTypeCount(file));
+    checkLimit(limits, 'maxTypes', types, 'the schema (with its imports)');
+  }
   const descriptorProto = builtinPath === DESCRIPTOR_PROTO ? undefined : builtinSchema(DESCRIPTOR_PROTO)?.file;
   const symbols = linkFile({ file, literals, bigIntegers, dependencies: deps, descriptorProto, validate });
   return new ProtobufSchema(file, symbols, imports, references, mode, builtinPath, text);
