@@ -47,6 +47,8 @@ export class PbjsNames {
   /** For each name, the namespaces that hold an object of that name, in pre-order. */
   private readonly holders = new Map<string, PbNode[]>();
   private readonly supported: boolean;
+  /** What each scope name looks up to (the same few scopes are asked about over and over). */
+  private readonly scopes = new Map<string, PbNode | null>();
 
   constructor(files: readonly FileDef[]) {
     let supported = true;
@@ -67,7 +69,8 @@ export class PbjsNames {
    */
   find(name: string, scope: string, typesOnly: boolean): string | null | undefined {
     if (!this.supported) return undefined;
-    const ns = scope ? this.lookup(this.root, scope, false) : this.root;
+    let ns = this.scopes.get(scope);
+    if (ns === undefined) this.scopes.set(scope, (ns = scope ? this.lookup(this.root, scope, false) : this.root));
     if (!ns || !isNamespace(ns)) return null;
     return this.lookup(ns, name, typesOnly)?.fullName ?? null;
   }

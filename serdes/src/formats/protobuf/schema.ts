@@ -326,10 +326,13 @@ export class ProtobufSchema implements ParsedSchema {
       if (types !== undefined && any !== undefined) return false;
       return rootAgrees(root, cand, scope, fqn, true) && rootAgrees(root, cand, scope, fqn, false);
     };
-    const candidates = (fqn: string) => {
-      const parts = fqn.slice(1).split('.');
-      return parts.map((_, i) => parts.slice(parts.length - 1 - i).join('.'));
-    };
+    /** The dotted suffixes of `fqn` (leading dot), shortest first: `Line`, `Order.Line`, `acme.Order.Line`. */
+    function* candidates(fqn: string): Generator<string> {
+      for (let dot = fqn.lastIndexOf('.'); dot >= 0; dot = fqn.lastIndexOf('.', dot - 1)) {
+        yield fqn.slice(dot + 1);
+        if (dot === 0) return;
+      }
+    }
     return {
       type(fqn, scope) {
         for (const cand of candidates(fqn)) {

@@ -8,11 +8,14 @@
 
 const SCALARS = ['string', 'int32', 'int64', 'bool', 'double', 'bytes', 'uint32', 'sint64', 'fixed32', 'float'];
 
+/** The i-th usable field number (19000 to 19999 are reserved for the protobuf implementation). */
+const fieldNumber = (i) => (i < 19000 ? i : i + 1000);
+
 /** Field `i` (1-based) of a message: a scalar, or every 7th one the enum, every 11th one the helper message. */
 function field(i, indent = '  ') {
   const type = i % 11 === 0 ? 'Helper' : i % 7 === 0 ? 'Status' : SCALARS[i % SCALARS.length];
   const label = i % 5 === 0 ? 'repeated ' : '';
-  return `${indent}${label}${type} field_${i} = ${i};`;
+  return `${indent}${label}${type} field_${i} = ${fieldNumber(i)};`;
 }
 
 const HEADER = `syntax = "proto3";
