@@ -53,7 +53,7 @@ const SPACE = new Uint8Array(128);
 for (const c of ' \t\n\v\f\r') SPACE[c.charCodeAt(0)] = 1;
 
 const isWord = (c: number) => c < 128 && WORD[c] === 1;
-const isSpace = (c: number, ch: string) => (c < 128 ? SPACE[c] === 1 : /\s/.test(ch));
+const isSpace = (c: number) => (c < 128 ? SPACE[c] === 1 : /\s/.test(String.fromCharCode(c)));
 
 /**
  * The text is copied unchanged except for the literals replaced by placeholders, so only those splice
@@ -104,10 +104,10 @@ export function preprocess(text: string): Preprocessed {
     if (isWord(c)) {
       let j = i + 1;
       while (j < n && isWord(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      if (depth === 0) tokens.push({ t: 'id', v: word });
+      if (depth === 0) tokens.push({ t: 'id', v: text.slice(i, j) });
       // Up to 15 characters no integer literal reaches 2^53 (decimal, 0x hex or 0 octal, signed or not).
-      if (word.length > 15 && INTEGER_RE.test(word)) {
+      const word = j - i > 15 ? text.slice(i, j) : '';
+      if (word && INTEGER_RE.test(word)) {
         const big = parseInteger(word);
         if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER)) {
           replace(i, j, `"${BIG_START}${bigIntegers.push(big) - 1}${BIG_END}"`);
@@ -116,7 +116,7 @@ export function preprocess(text: string): Preprocessed {
       i = j;
       continue;
     }
-    if (!isSpace(c, text[i]!)) {
+    if (!isSpace(c)) {
       // Braces keep the depth exactly as the header scan counts it; the tokens that enter and leave
       // the top level are kept for it.
       if (c === CLOSE_BRACE) depth = Math.max(0, depth - 1);
