@@ -170,8 +170,7 @@ function compareTypeElements(
       else if (!o) ctx.add('MESSAGE_ADDED', `Message ${describeMessage(ctx.path)} was added`);
       else {
         // An unchanged message (same structure, same resolved types) has no differences at all.
-        const key = messageKey(ctx.originalTypes, o.msg);
-        if (key === undefined || key !== messageKey(ctx.updateTypes, u.msg)) compareMessages(ctx, o.msg, u.msg);
+        if (!sameMessage(ctx.originalTypes, o.msg, ctx.updateTypes, u.msg)) compareMessages(ctx, o.msg, u.msg);
         if (o.index !== u.index) ctx.add('MESSAGE_MOVED', `Message ${describeMessage(ctx.path)} moved from index ${o.index} to ${u.index}`);
       }
     });
@@ -238,77 +237,53 @@ function enumConstants(e: EnumDef): Map<number, string> {
   return map;
 }
 
-/** Per type map (so per schema): message and field keys, null where none can be given. */
-const structuralKeys = new WeakMap<TypeMap, Map<MessageDef | FieldDef, string | null>>();
-
-function keysOf(types: TypeMap): Map<MessageDef | FieldDef, string | null> {
-  let keys = structuralKeys.get(types);
-  if (keys === undefined) structuralKeys.set(types, (keys = new Map()));
-  return keys;
+/**
+ * How a field's named type resolves in its schema, as far as the diff reads it: unresolved, an enum, or
+ * a message with its package and the reference it came through. Null for a message type that comes
+ * through no direct reference (built-ins, indirect imports): its definition is compared then.
+ */
+function resolution(types: TypeMap, f: FieldDef): TypeInfo | 'unresolved' | 'enum' | null {
+  const info = types.get(f.type.startsWith('.') ? f.type.slice(1) : f.type);
+  if (info === undefined) return 'unresolved';
+  if (info.enumDef) return 'enum';
+  return info.ref === null ? null : info;
 }
 
 /**
- * Everything compareFields reads of a field: number, name, label, type, and how a named type resolves in
- * this schema (enum, or message with its package and the reference it came through). Two fields with
- * equal keys compare without any difference. Undefined for a message type that comes through no direct
- * reference (built-ins, indirect imports): the diff then compares that type's definition.
+ * Whether two fields agree in everything compareFields reads (number, name, label, kind, type, map key,
+ * group, how a named type resolves), so that comparing them finds no difference. False when either
+ * field's message type comes through no direct reference: that type's definition must be compared.
  */
-function fieldKey(types: TypeMap, f: FieldDef): string | undefined {
-  const keys = keysOf(types);
-  let key = keys.get(f);
-  if (key === undefined) {
-    key = buildFieldKey(types, f);
-    keys.set(f, key);
-  }
-  return key ?? undefined;
-}
-
-function buildFieldKey(types: TypeMap, f: FieldDef): string | null {
-  let resolved = '';
-  if (f.kind !== 'scalar') {
-    const info = types.get(f.type.startsWith('.') ? f.type.slice(1) : f.type);
-    if (info === undefined) resolved = 'unresolved';
-    else if (info.enumDef) resolved = 'enum';
-    else if (info.ref === null) return null;
-    else resolved = `message ${info.packageName} ${info.ref.subject} ${info.ref.version}`;
-  }
-  return `${f.number} ${f.name} ${f.label ?? '-'} ${f.kind} ${f.type} ${f.mapKey ?? '-'} ${f.group ? 'g' : '-'} ${resolved}`;
+function sameField(originalTypes: TypeMap, o: FieldDef, updateTypes: TypeMap, u: FieldDef): boolean {
+  if (o.number !== u.number || o.name !== u.name || o.label !== u.label || o.kind !== u.kind || o.type !== u.type) return false;
+  if (o.mapKey !== u.mapKey || !o.group !== !u.group) return false;
+  if (o.kind === 'scalar') return true;
+  const a = resolution(originalTypes, o);
+  const b = resolution(updateTypes, u);
+  if (a === null || b === null) return false;
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.packageName === b.packageName && a.ref!.subject === b.ref!.subject && a.ref!.version === b.ref!.version;
 }
 
 /**
- * Everything compareMessages reads of a message, nested types included, as one string: field numbers,
- * names, labels, types and how each named type resolves in this schema (enum or message, its package and
- * the reference it came through), oneofs, nested messages and enums in order. Two messages with equal keys
- * compare without any difference. Undefined when a field's message type comes through no direct reference
- * (built-ins, indirect imports): the diff then compares that type's definition, which the key does not hold.
+ * Whether two messages agree in everything compareMessages reads, nested types included (fields as in
+ * sameField with their oneofs, oneof names, nested messages and enums in order), so that comparing
+ * them finds no difference. Compared in place: building a key string per message and field cost more
+ * than the rest of the diff.
  */
-function messageKey(types: TypeMap, m: MessageDef): string | undefined {
-  const keys = keysOf(types);
-  let key = keys.get(m);
-  if (key === undefined) {
-    key = buildMessageKey(types, m);
-    keys.set(m, key);
+function sameMessage(originalTypes: TypeMap, o: MessageDef, updateTypes: TypeMap, u: MessageDef): boolean {
+  if (o.name !== u.name || !o.isGroup !== !u.isGroup) return false;
+  if (o.oneofs.length !== u.oneofs.length || o.oneofs.some((x, i) => x.name !== u.oneofs[i]!.name)) return false;
+  if (o.fields.length !== u.fields.length || o.messages.length !== u.messages.length || o.enums.length !== u.enums.length) return false;
+  for (let i = 0; i < o.fields.length; i++) {
+    const of = o.fields[i]!;
+    const uf = u.fields[i]!;
+    if (of.oneof !== uf.oneof || !sameField(originalTypes, of, updateTypes, uf)) return false;
   }
-  return key ?? undefined;
-}
-
-function buildMessageKey(types: TypeMap, m: MessageDef): string | null {
-  const parts: string[] = [`message ${m.name}${m.isGroup ? ' group' : ''} {`];
-  parts.push(`oneofs ${m.oneofs.map((o) => o.name).join(',')};`);
-  for (const f of m.fields) {
-    const key = fieldKey(types, f);
-    if (key === undefined) return null;
-    parts.push(`${key} ${f.oneof ?? '-'};`);
+  for (let i = 0; i < o.messages.length; i++) {
+    if (!sameMessage(originalTypes, o.messages[i]!, updateTypes, u.messages[i]!)) return false;
   }
-  for (const nested of m.messages) {
-    const key = messageKey(types, nested);
-    if (key === undefined) return null;
-    if (key === null) return null;
-    parts.push(key);
-  }
-  for (const e of m.enums) parts.push(`enum ${e.name} {${enumKey(e)}}`);
-  parts.push('}');
-  return parts.join('\n');
+  return o.enums.every((e, i) => e.name === u.enums[i]!.name && enumKey(e) === enumKey(u.enums[i]!));
 }
 
 function compareEnums(ctx: Context, o: EnumDef, u: EnumDef): void {
@@ -458,9 +433,8 @@ function compareMessageFields(ctx: Context, original: MessageDef, update: Messag
       if (oo !== undefined && uo === undefined) {
         ctx.add('ONEOF_FIELD_MOVED_TO_TOP_LEVEL', `Field ${fieldLabel(uf)} of ${msgName} moved out of oneof ${oo}`, String(tag));
       }
-      // An unchanged field (equal keys) has no differences; only changed ones are compared.
-      const key = fieldKey(ctx.originalTypes, of);
-      if (key === undefined || key !== fieldKey(ctx.updateTypes, uf)) {
+      // An unchanged field has no differences; only changed ones are compared.
+      if (!sameField(ctx.originalTypes, of, ctx.updateTypes, uf)) {
         const segments = uo !== undefined ? [uo, String(tag)] : [String(tag)];
         ctx.within(segments, () => compareFields(ctx, of, uf, msgName));
       }
