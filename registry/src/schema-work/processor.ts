@@ -3,7 +3,7 @@
  * Runs wherever it is put: on the main thread for small schemas, in each pool worker for the rest.
  * Never throws for a schema's fault: every failure is a `WorkFailure` so it crosses a thread unchanged.
  */
-import { formatFor, SchemaLimitError, type CompatibilityIssue, type CompatibilityOptions, type ParsedSchema, type SchemaLimits } from '@schemata/serdes';
+import { CheckTooComplexError, formatFor, SchemaLimitError, type CompatibilityIssue, type CompatibilityOptions, type ParsedSchema, type SchemaLimits } from '@schemata/serdes';
 import { LruCache } from '../core/cache.js';
 import type { PreparedText, SchemaSource, WorkFailure, WorkResult, WorkTask } from './types.js';
 
@@ -49,6 +49,7 @@ export class SchemaProcessor {
     try {
       return { ok: true, value: formatFor(newer.schemaType)!.backwardIssues(a.value, b.value, options) };
     } catch (e) {
+      if (e instanceof CheckTooComplexError) return fail({ kind: 'limit', message: `Compatibility check too complex: ${e.message}` });
       return fail({ kind: 'invalid', message: detailsOf(e) });
     }
   }

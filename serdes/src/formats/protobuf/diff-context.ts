@@ -14,6 +14,7 @@
  * (beyond which it can only repeat). Dense cycles can still make many distinct comparisons; past a work
  * bound proportional to the schemas the diff stops with an error rather than run on.
  */
+import { CheckTooComplexError } from '../format.js';
 import type { EnumDef, MessageDef } from './model.js';
 
 export const COMPATIBLE_CHANGES: ReadonlySet<string> = new Set([
@@ -60,7 +61,7 @@ export interface Comparison {
 export const MAX_DIFFERENCES = 10_000;
 
 /** Thrown when a diff would need more work than its bound (see the module comment). */
-export class DiffTooComplexError extends Error {
+export class DiffTooComplexError extends CheckTooComplexError {
   override readonly name = 'DiffTooComplexError';
 }
 
