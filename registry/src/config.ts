@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { COMPATIBILITY_LEVELS, DEFAULT_SCHEMA_LIMITS, type CompatibilityLevel, type SchemaLimits } from '@schemata/serdes';
+import { loadSecurityConfig, SECURITY_FLAGS, SECURITY_HELP } from './security/config.js';
+import { SECURITY_DEFAULTS, type SecurityConfig } from './security/options.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -31,6 +33,10 @@ export interface RegistryConfig {
   maxSchemaReferences: number;
   /** What one schema may hold (fields, branches, enum values, named types, depth). */
   schemaLimits: SchemaLimits;
+  /** TLS, authentication, authorization, audit log, rate limits (src/security/). */
+  security: SecurityConfig;
+  /** Serve Prometheus metrics at `/metrics`. */
+  metrics: boolean;
 }
 
 export type Command = 'serve' | 'migrate';
@@ -58,6 +64,8 @@ export const DEFAULTS: RegistryConfig = {
   maxSchemaSize: 8 * 1024 * 1024,
   maxSchemaReferences: 2_000,
   schemaLimits: { ...DEFAULT_SCHEMA_LIMITS },
+  security: SECURITY_DEFAULTS,
+  metrics: false,
 };
 
 /** The integer settings: config key (or schema limit), flag, environment variable, smallest value. */
@@ -88,6 +96,7 @@ Options (environment variable in brackets; flags win):
   --body-timeout <time>         time a request body may take to arrive, e.g. 60s, 500ms [BODY_TIMEOUT] (default 60s)
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
+  --metrics                     serve Prometheus metrics at /metrics [METRICS=true] (default off)
 
 Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
   --schema-workers <n>          worker threads, 0 = none [SCHEMA_WORKERS] (default: cores, at most 4)
@@ -100,6 +109,10 @@ Schema work (parsing and compatibility checks run on worker threads, each under 
   --max-schema-types <n>        named types in one schema [MAX_SCHEMA_TYPES] (default 10000)
   --max-schema-depth <n>        nesting depth [MAX_SCHEMA_DEPTH] (default 256)
   -h, --help                    show this help
+
+${SECURITY_HELP}
+Users: schema-registry user add <name> --users-file <file> [--group <g>]...  (password read from stdin)
+       schema-registry user remove <name> --users-file <file>
 `;
 
 function parsePort(raw: string, source: string): number {
@@ -164,6 +177,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'max-schema-size': { type: 'string' },
         'schema-work-timeout': { type: 'string' },
         ...Object.fromEntries(INTEGER_SETTINGS.map(([, flag]) => [flag, { type: 'string' as const }])),
+        ...SECURITY_FLAGS,
+        metrics: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -216,6 +231,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (key in config.schemaLimits) config.schemaLimits[key as keyof SchemaLimits] = n;
     else config[key as 'schemaWorkers' | 'maxSchemaReferences'] = n;
   }
+  config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) });
+  config.metrics = values.metrics === true || /^(true|1|yes)$/i.test(env.METRICS ?? '');
   return { command, help: values.help === true, config };
 }
 

@@ -4,9 +4,11 @@ import type { Registry } from '../core/index.js';
 import type { Logger } from '../log.js';
 import { registerBodyParsers } from './content-type.js';
 import { installErrorHandlers } from './errors.js';
+import type { Readiness } from '../store/reporting.js';
 import { compatibilityRoutes } from './routes/compatibility.js';
 import { configRoutes } from './routes/config.js';
 import { contextRoutes } from './routes/contexts.js';
+import { healthRoutes } from './routes/health.js';
 import { modeRoutes } from './routes/mode.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { rootRoutes, type ServerInfo } from './routes/root.js';
@@ -18,7 +20,7 @@ export { clientErrorHandler, frameworkErrorHandler } from './errors.js';
 export { enforceBodyDeadline } from './unread-bodies.js';
 
 /** Installs parsers, error handlers and routes; `log` receives unexpected (5xx) errors. */
-export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo, log: Logger): void {
+export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo & { readiness: () => Readiness }, log: Logger): void {
   registerBodyParsers(app);
   installErrorHandlers(app, log);
   // One plugin (encapsulation context) per resource; they inherit the parsers and handlers set above.
@@ -32,6 +34,7 @@ export function installHttp(app: FastifyInstance, registry: Registry, info: Serv
     (child) => modeRoutes(child, registry),
     (child) => contextRoutes(child, registry),
     (child) => openapiRoutes(child),
+    (child) => healthRoutes(child, info.readiness),
   ];
   for (const routes of plugins) void app.register(async (child) => routes(child));
 }
