@@ -67,7 +67,7 @@ export class JwtAuthenticator {
     private readonly options: JwtOptions,
     private readonly key: () => Uint8Array | JWTVerifyGetKey,
     private readonly algorithms: string[],
-    private readonly closeable?: ReloadableFile<JWTVerifyGetKey>,
+    private readonly file?: ReloadableFile<JWTVerifyGetKey>,
   ) {}
 
   static async create(options: JwtOptions, listener: ReloadListener, pollMs: number): Promise<JwtAuthenticator> {
@@ -109,7 +109,12 @@ export class JwtAuthenticator {
     return { name, groups: groupsOf(claim(payload, o.groupsClaim)), method: 'bearer' };
   }
 
+  /** Reloads the JWKS file, if that is where the keys come from. */
+  async reload(): Promise<void> {
+    await this.file?.reload();
+  }
+
   close(): void {
-    this.closeable?.close();
+    this.file?.close();
   }
 }

@@ -165,7 +165,7 @@ export class Security {
 
   /** Reloads the users, bindings and JWKS files now (SIGHUP). */
   async reload(): Promise<void> {
-    await Promise.all(this.files.map((f) => f.reload()));
+    await Promise.all([...this.files.map((f) => f.reload()), this.jwt?.reload()]);
   }
 
   async close(): Promise<void> {
