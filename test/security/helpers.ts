@@ -219,7 +219,8 @@ export function parsePrometheus(text: string): Sample[] {
     const labels: Record<string, string> = {};
     for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`bad value: ${line}`);
+    // Go's ParseFloat (Prometheus' parser) takes NaN in any case; prom-client writes `Nan`.
+    if (Number.isNaN(value) && !/^nan$/i.test(m[3]!)) throw new Error(`bad value: ${line}`);
     samples.push({ name: m[1]!, labels, value });
   }
   return samples;
