@@ -124,10 +124,17 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   // SIGHUP reloads the users, bindings and JWKS files (they are also polled for changes).
   const onHangup = () => void app.reloadSecurity?.();
   process.on('SIGHUP', onHangup);
-  app.addHook('onClose', async () => void process.off('SIGHUP', onHangup));
   // Printed whatever the log level: scripts and tests wait for this line.
   const described = describeStore(config);
   process.stdout.write(`schema registry listening on ${url} (store: ${described})\n`);
   log.info({ url, store: described }, 'schema registry started');
-  return { app, url, log, close: () => app.close() };
+  return {
+    app,
+    url,
+    log,
+    close: async () => {
+      process.off('SIGHUP', onHangup);
+      await app.close();
+    },
+  };
 }
