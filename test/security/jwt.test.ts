@@ -99,7 +99,7 @@ describe('bearer tokens', () => {
       const jwksPath = `${scratch.dir}/jwks.json`;
       const first = await generateKeyPair('RS256');
       const second = await generateKeyPair('RS256');
-      const jwk = async (k: CryptoKey, kid: string) => ({ ...(await exportJWK(k)), kid, alg: 'RS256', use: 'sig' });
+      const jwk = async (k: Parameters<typeof exportJWK>[0], kid: string) => ({ ...(await exportJWK(k)), kid, alg: 'RS256', use: 'sig' });
       writeFileSync(jwksPath, JSON.stringify({ keys: [await jwk(first.publicKey, 'k1')] }));
       reg = await startSecureRegistry('pglite', {
         authMethods: ['bearer'],
