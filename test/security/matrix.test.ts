@@ -250,6 +250,11 @@ eachBackend('authorization matrix', (backend) => {
     expect(refusals).toBeGreaterThan(150);
   });
 
+  it('asks of the HEAD twin of a GET route what the GET needs', async () => {
+    const head = async (who: Caller) => (await call(reg.url, 'HEAD', '/subjects/payments-value/versions', { headers: headersOf(who) })).status;
+    expect([await head('anonymous'), await head('nobody'), await head('writer'), await head('reader')]).toEqual([401, 403, 403, 200]);
+  });
+
   describe('listings show only what the caller may read', () => {
     const list = async (who: Caller, path: string) => {
       const res = await call(reg.url, 'GET', path, { headers: headersOf(who) });
