@@ -111,6 +111,8 @@ function routes(guid: string): Route[] {
     { method: 'GET', url: '/v1/metadata/id' },
     { method: 'GET', url: '/v1/metadata/version' },
     { method: 'GET', url: '/openapi.yaml' },
+    { method: 'GET', url: '/health/live' },
+    { method: 'GET', url: '/health/ready' },
     { method: 'GET', url: '/schemas/types' },
     { method: 'GET', url: '/schemas' },
     { method: 'GET', url: '/schemas/ids/:id', params: { id: '1' } },
