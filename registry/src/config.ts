@@ -86,6 +86,7 @@ A Confluent-compatible schema registry on PGlite (embedded) or Postgres.
 Commands:
   serve      run the HTTP server (default)
   migrate    apply database migrations and exit
+  user       add or remove a user of HTTP Basic authentication (schema-registry user --help)
 
 Options (environment variable in brackets; flags win):
   --port <n>                    listen port [PORT] (default 8081; 0 picks a free port)
