@@ -88,7 +88,7 @@ describe('bearer tokens', () => {
       await expect(
         startSecureRegistry('pglite', { authMethods: ['bearer'], jwt: { ...JWT_DEFAULTS, secretFile: scratch.file('short', 'too-short') } }),
       ).rejects.toThrow(/at least 32 bytes/);
-    });
+    }, 180_000);
   });
 
   describe('RS256 with a JWKS file, rotated without a restart', () => {
@@ -121,7 +121,7 @@ describe('bearer tokens', () => {
       writeFileSync(jwksPath, '{"keys": [');
       await reg.app.reloadSecurity();
       expect((await call(reg.url, 'GET', '/config', { headers: bearer(fresh) })).status).toBe(200);
-    });
+    }, 180_000);
   });
 
   describe('ES256 with a JWKS URL and custom claims', () => {

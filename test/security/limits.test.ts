@@ -31,7 +31,7 @@ describe('rate limits over HTTP', () => {
   const scratch = scratchDir('limits');
   afterAll(() => scratch.cleanup());
 
-  it('answer 429 to an address after too many failed authentications, even with good credentials', async () => {
+  it('answer 429 to an address after too many failed authentications, even with good credentials', { timeout: 180_000 }, async () => {
     const users = await usersFile(scratch, { alice: 'alice-pw' });
     const reg = await startSecureRegistry('pglite', { authMethods: ['basic'], usersFile: users, authFailureLimit: 5 });
     try {
@@ -63,7 +63,7 @@ describe('rate limits over HTTP', () => {
     return { passed: results.filter((r) => r.status === 200).length, limited: results.filter((r) => r.status === 429), seconds };
   }
 
-  it('limit requests per principal, each principal on its own', async () => {
+  it('limit requests per principal, each principal on its own', { timeout: 180_000 }, async () => {
     const users = await usersFile(scratch, { alice: 'alice-pw', bob: 'bob-pw' });
     const reg = await startSecureRegistry('pglite', { authMethods: ['basic'], usersFile: users, rateLimit: 1, rateLimitBurst: 5 });
     try {
@@ -81,7 +81,7 @@ describe('rate limits over HTTP', () => {
     }
   });
 
-  it('limit requests per client address when authentication is off', async () => {
+  it('limit requests per client address when authentication is off', { timeout: 180_000 }, async () => {
     const reg = await startSecureRegistry('pglite', { rateLimit: 1, rateLimitBurst: 3 });
     try {
       const { passed, limited, seconds } = await burstOf(20, () => call(reg.url, 'GET', '/subjects'));

@@ -248,7 +248,7 @@ eachBackend('authorization matrix', (backend) => {
     }
     expect(failures).toEqual([]);
     expect(refusals).toBeGreaterThan(150);
-  });
+  }, 600_000);
 
   it('asks of the HEAD twin of a GET route what the GET needs', async () => {
     const head = async (who: Caller) => (await call(reg.url, 'HEAD', '/subjects/payments-value/versions', { headers: headersOf(who) })).status;

@@ -88,7 +88,7 @@ eachBackend('metrics', (backend) => {
 });
 
 describe('health probes', () => {
-  it('live and ready; /metrics absent unless enabled', async () => {
+  it('live and ready; /metrics absent unless enabled', { timeout: 180_000 }, async () => {
     const reg = await startSecureRegistry('pglite', {});
     try {
       expect((await call(reg.url, 'GET', '/health/live')).json).toEqual({ status: 'UP' });
@@ -100,7 +100,7 @@ describe('health probes', () => {
     }
   });
 
-  it('reports not ready while the store says so', async () => {
+  it('reports not ready while the store says so', { timeout: 180_000 }, async () => {
     let state: Readiness = { ready: false, reason: 'catching up with the log' };
     const inner = await createStore({ dataDir: 'memory://' });
     // A real store, plus the readiness report a store that catches up (Kafka) gives.

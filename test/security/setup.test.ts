@@ -132,7 +132,7 @@ describe('schema-registry user', () => {
 
     expect(await run(['user', 'remove', 'bob', '--users-file', file], '')).toEqual({ code: 0, stdout: `user bob removed from ${file}\n`, stderr: '' });
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).users)).toEqual(['alice']);
-  });
+  }, 180_000);
 
   it('refuses bad input', async () => {
     const file = `${scratch.dir}/bad.json`;
@@ -147,7 +147,7 @@ describe('users and bindings files', () => {
   const scratch = scratchDir('files');
   afterAll(() => scratch.cleanup());
 
-  it('refuses a users file with a plain password or a malformed entry', async () => {
+  it('refuses a users file with a plain password or a malformed entry', { timeout: 180_000 }, async () => {
     const plain = scratch.file('plain.json', JSON.stringify({ users: { alice: { password: 'hunter2' } } }));
     await expect(loadUsers(plain)).rejects.toThrow(/must be an scrypt hash/);
     await expect(startSecureRegistry('pglite', { authMethods: ['basic'], usersFile: plain })).rejects.toThrow(/must be an scrypt hash/);
@@ -223,7 +223,7 @@ describe('users and bindings files', () => {
     } finally {
       await reg.close();
     }
-  });
+  }, 180_000);
 
   it('are reloaded on SIGHUP by a server process', async () => {
     const users = await usersFile(`${scratch.dir}/users-hup.json`, { alice: { password: 'alice-pw' } });
@@ -254,11 +254,11 @@ describe('users and bindings files', () => {
     } finally {
       await proc.stop();
     }
-  });
+  }, 180_000);
 });
 
 describe('access declarations', () => {
-  it('a route without one cannot be registered', async () => {
+  it('a route without one cannot be registered', { timeout: 180_000 }, async () => {
     const store = await createStore({ dataDir: 'memory://' });
     const app = await buildApp({ store, ownsStore: true, schemaWork: { threads: 0 } });
     try {
