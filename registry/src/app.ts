@@ -8,9 +8,14 @@ import { describeStore, DEFAULTS, storeOptionsOf, type LogLevel, type RegistryCo
 import { Registry } from './core/index.js';
 import type { LoaderLimits } from './core/schemas.js';
 import { PooledSchemaWork, type SchemaWorkOptions } from './schema-work/pool.js';
+import { requireAccessDeclarations } from './http/access.js';
 import { clientErrorHandler, enforceBodyDeadline, frameworkErrorHandler, installHttp } from './http/index.js';
 import { createLogger, type Logger } from './log.js';
+import { Metrics } from './metrics/metrics.js';
+import { Security } from './security/security.js';
+import type { SecurityConfig } from './security/options.js';
 import { createStore } from './store/index.js';
+import { reportsReadiness, type Readiness } from './store/reporting.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -31,6 +36,10 @@ export interface AppOptions {
   schemaWork?: SchemaWorkOptions;
   /** Bounds on submitted schemas beyond `schemaWork.limits` (default: DEFAULT_LOADER_LIMITS). */
   loaderLimits?: LoaderLimits;
+  /** TLS, authentication, authorization, audit log, rate limits (default: none of them). */
+  security?: SecurityConfig;
+  /** Serve Prometheus metrics at `/metrics` (default: no). */
+  metrics?: boolean;
 }
 
 // Subjects are path segments and may be long; the router's default limit (100) would turn them into 404s.
@@ -39,13 +48,16 @@ const MAX_PARAM_LENGTH = 64 * 1024;
 /** Opens the store (idempotent), builds the registry and its routes; the caller listens (or injects). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await options.store.open();
+  const log = options.logger ?? createLogger(options.logLevel ?? 'silent');
+  const security = options.security ? await Security.create(options.security, log) : undefined;
+  const metrics = options.metrics ? new Metrics() : undefined;
+  const store = metrics ? metrics.timeStore(options.store) : options.store;
   const work = new PooledSchemaWork({ limits: DEFAULTS.schemaLimits, ...options.schemaWork });
-  const registry = new Registry(options.store, {
+  const registry = new Registry(store, {
     defaultCompatibility: options.defaultCompatibility ?? DEFAULTS.defaultCompatibility,
     work,
     ...(options.loaderLimits ? { limits: options.loaderLimits } : {}),
   });
-  const log = options.logger ?? createLogger(options.logLevel ?? 'silent');
   const app = Fastify({
     // Off: fastify's logger costs every request listeners and a child logger even with request logging
     // disabled. The application logs through its own logger (src/log.ts); 5xx errors in the error handler.
@@ -54,10 +66,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorHandler(log),
     clientErrorHandler,
-  });
+    // An https.Server handles requests exactly as an http.Server does; fastify only types them apart.
+    ...(security?.https ? { https: security.https } : {}),
+  }) as FastifyInstance;
   enforceBodyDeadline(app.server, options.bodyTimeout ?? DEFAULTS.bodyTimeout);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  installHttp(app, registry, { clusterId: 'schemata' }, log, options.store.replication);
+  requireAccessDeclarations(app);
+  security?.install(app, registry);
+  metrics?.install(app, registry, store);
+  const readiness = (): Readiness => (reportsReadiness(options.store) ? options.store.readiness() : { ready: true });
+  installHttp(app, registry, { clusterId: 'schemata', readiness }, log, options.store.replication);
   app.addHook('onClose', () => work.close());
   if (options.ownsStore) app.addHook('onClose', () => options.store.close());
   return app;
@@ -91,6 +109,8 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       logger: log,
       schemaWork: { threads: config.schemaWorkers, budgetMs: config.schemaWorkTimeoutMs, limits: config.schemaLimits, warm: true },
       loaderLimits: { maxSchemaBytes: config.maxSchemaSize, maxReferences: config.maxSchemaReferences },
+      security: config.security,
+      metrics: config.metrics,
     });
   } catch (e) {
     await store.close().catch(() => {});
@@ -100,12 +120,23 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  const url = `${config.security.tls ? 'https' : 'http'}://${host}:${port}`;
   // Kafka: join the election once the URL other processes forward writes to is known.
   if (store.replication) await store.replication.join(config.advertisedUrl ?? url);
+  // SIGHUP reloads the users, bindings and JWKS files (they are also polled for changes).
+  const onHangup = () => void app.reloadSecurity?.();
+  process.on('SIGHUP', onHangup);
   // Printed whatever the log level: scripts and tests wait for this line.
   const described = describeStore(config);
   process.stdout.write(`schema registry listening on ${url} (store: ${described})\n`);
   log.info({ url, store: described }, 'schema registry started');
-  return { app, url, log, close: () => app.close() };
+  return {
+    app,
+    url,
+    log,
+    close: async () => {
+      process.off('SIGHUP', onHangup);
+      await app.close();
+    },
+  };
 }

@@ -3,6 +3,10 @@
 import { ConfigError, describeStore, HELP, loadConfig, storeOptionsOf } from './config.js';
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'user') {
+    const { runUserCommand } = await import('./security/user-command.js');
+    return runUserCommand(process.argv.slice(3), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+  }
   let invocation;
   try {
     invocation = loadConfig(process.argv.slice(2), process.env);

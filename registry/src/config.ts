@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { COMPATIBILITY_LEVELS, DEFAULT_SCHEMA_LIMITS, type CompatibilityLevel, type SchemaLimits } from '@schemata/serdes';
 import type { StoreOptions } from './store/index.js';
+import { loadSecurityConfig, SECURITY_FLAGS, SECURITY_HELP } from './security/config.js';
+import { SECURITY_DEFAULTS, type SecurityConfig } from './security/options.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -44,6 +46,10 @@ export interface RegistryConfig {
   maxSchemaReferences: number;
   /** What one schema may hold (fields, branches, enum values, named types, depth). */
   schemaLimits: SchemaLimits;
+  /** TLS, authentication, authorization, audit log, rate limits (src/security/). */
+  security: SecurityConfig;
+  /** Serve Prometheus metrics at `/metrics`. */
+  metrics: boolean;
 }
 
 export type Command = 'serve' | 'migrate' | 'export' | 'import';
@@ -84,6 +90,8 @@ export const DEFAULTS: RegistryConfig = {
   maxSchemaSize: 8 * 1024 * 1024,
   maxSchemaReferences: 2_000,
   schemaLimits: { ...DEFAULT_SCHEMA_LIMITS },
+  security: SECURITY_DEFAULTS,
+  metrics: false,
 };
 
 /** The integer settings: config key (or schema limit), flag, environment variable, smallest value. */
@@ -110,6 +118,7 @@ Commands:
   import FILE    read an export (FILE, or - for stdin) into the configured store, ids preserved; refuses,
                  writing nothing, when the file is invalid or the store holds other data under its ids
                  (exit 1). A PGlite data directory is owned by one process: stop its server first.
+  user           add or remove a user of HTTP Basic authentication (schema-registry user --help)
 
 Options (environment variable in brackets; flags win):
   --port <n>                    listen port [PORT] (default 8081; 0 picks a free port)
@@ -126,6 +135,7 @@ Options (environment variable in brackets; flags win):
   --body-timeout <time>         time a request body may take to arrive, e.g. 60s, 500ms [BODY_TIMEOUT] (default 60s)
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
+  --metrics                     serve Prometheus metrics at /metrics [METRICS=true] (default off)
   -q, --quiet                   export/import: no progress or summary on stderr
 
 Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
@@ -139,6 +149,10 @@ Schema work (parsing and compatibility checks run on worker threads, each under 
   --max-schema-types <n>        named types in one schema [MAX_SCHEMA_TYPES] (default 10000)
   --max-schema-depth <n>        nesting depth [MAX_SCHEMA_DEPTH] (default 256)
   -h, --help                    show this help
+
+${SECURITY_HELP}
+Users: schema-registry user add <name> --users-file <file> [--group <g>]...  (password read from stdin)
+       schema-registry user remove <name> --users-file <file>
 `;
 
 function parsePort(raw: string, source: string): number {
@@ -216,6 +230,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'schema-work-timeout': { type: 'string' },
         ...Object.fromEntries(INTEGER_SETTINGS.map(([, flag]) => [flag, { type: 'string' as const }])),
         quiet: { type: 'boolean', short: 'q' },
+        ...SECURITY_FLAGS,
+        metrics: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -295,6 +311,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (key in config.schemaLimits) config.schemaLimits[key as keyof SchemaLimits] = n;
     else config[key as 'schemaWorkers' | 'maxSchemaReferences'] = n;
   }
+  config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) });
+  config.metrics = values.metrics === true || /^(true|1|yes)$/i.test(env.METRICS ?? '');
   return { command, help: values.help === true, config, ...(migration ? { migration } : {}) };
 }
 

@@ -35,6 +35,8 @@ describe('configuration', () => {
         maxSchemaSize: 8 * 1024 * 1024,
         maxSchemaReferences: 2_000,
         schemaLimits: { maxFields: 10_000, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 256 },
+        security: { authMethods: [], rateLimit: 0, authFailureLimit: 30, reloadPollMs: 2_000 },
+        metrics: false,
       },
     });
   });

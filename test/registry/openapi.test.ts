@@ -22,6 +22,7 @@ describe('openapi.yaml', () => {
 
   beforeAll(async () => {
     registry = await startRegistry('pglite', {
+      metrics: true,
       onRoute: (route) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method];
         // fastify adds a HEAD twin for every GET route by itself; it is not part of the documented API.

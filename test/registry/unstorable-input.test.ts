@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { eachBackend, type Backend } from '../helpers/live-registry.js';
 import { call, startRegistry, type Response, type TestRegistry } from './server.js';
+import { prng } from '../helpers/prng.js';
 
 // ---- what is sent ------------------------------------------------------------------------------------
 
@@ -110,6 +111,8 @@ function routes(guid: string): Route[] {
     { method: 'GET', url: '/v1/metadata/id' },
     { method: 'GET', url: '/v1/metadata/version' },
     { method: 'GET', url: '/openapi.yaml' },
+    { method: 'GET', url: '/health/live' },
+    { method: 'GET', url: '/health/ready' },
     { method: 'GET', url: '/schemas/types' },
     { method: 'GET', url: '/schemas' },
     { method: 'GET', url: '/schemas/ids/:id', params: { id: '1' } },
@@ -380,17 +383,6 @@ eachBackend('unstorable strings', (backend: Backend) => {
   });
 
   describe('seeded fuzz over subjects', () => {
-    // mulberry32: a small deterministic PRNG, so a failure names a reproducible case.
-    function prng(seed: number): () => number {
-      let a = seed >>> 0;
-      return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
     const PIECES = [
       'a', 'Z', '0', '-', '_', '.', ':', '/', ' ', 'é', '😀', '%', '?', '#',
       '\u0000', '\u0001', '\t', '\u001f', '\u007f', '\u0080', '\u009f',

@@ -66,6 +66,9 @@ const ABSENT = Symbol('absent');
 export class LoadingCache<K, V> {
   private readonly lru: LruCache<K, V | typeof ABSENT>;
   private epoch = 0;
+  /** Lookups answered from the cache (`get`, and `peek` hits) and loads (`get` misses), for metrics. */
+  hits = 0;
+  misses = 0;
 
   /** `cacheAbsent`: remember that a key has no value (only safe where every change invalidates). */
   constructor(
@@ -78,12 +81,18 @@ export class LoadingCache<K, V> {
   /** The cached value without loading; `undefined` on a miss (or a cached absence). */
   peek(key: K): V | undefined {
     const v = this.lru.get(key);
+    // A miss is not counted: callers peek before they `get`, which counts it.
+    if (v !== undefined) this.hits++;
     return v === ABSENT ? undefined : v;
   }
 
   async get(key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const hit = this.lru.get(key);
-    if (hit !== undefined) return hit === ABSENT ? undefined : hit;
+    if (hit !== undefined) {
+      this.hits++;
+      return hit === ABSENT ? undefined : hit;
+    }
+    this.misses++;
     const started = this.epoch;
     const value = await load();
     if (this.epoch === started && (value !== undefined || this.cacheAbsent)) this.lru.set(key, value ?? ABSENT);

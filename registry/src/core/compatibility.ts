@@ -13,6 +13,7 @@ import { canonicalMetadata } from './data-contracts.js';
 import { invalidSchema, RegistryError, versionNotFound } from './errors.js';
 import { workError, type SchemaLoader } from './schemas.js';
 import type { RegistryState } from './state.js';
+import type { RegistryStats } from './stats.js';
 import { parseSubject } from './subjects.js';
 import { schemaText, type CompatibilityResult, type SchemaRequest } from './types.js';
 import { LATEST, parseVersionId } from './version-id.js';
@@ -95,9 +96,23 @@ export async function compatibilityMessages(
   previous: readonly VersionWithSchema[],
   loader: SchemaLoader,
   reader: StoreReader,
+  stats?: RegistryStats,
 ): Promise<string[]> {
   const level = config.compatibilityLevel ?? 'BACKWARD';
   if (level === 'NONE' || previous.length === 0) return [];
+  const messages = await messagesAgainst(level, config, candidate, previous, loader, reader);
+  stats?.compatibilityChecked(messages.length === 0);
+  return messages;
+}
+
+async function messagesAgainst(
+  level: CompatibilityLevel,
+  config: Config,
+  candidate: Candidate,
+  previous: readonly VersionWithSchema[],
+  loader: SchemaLoader,
+  reader: StoreReader,
+): Promise<string[]> {
   let against = previous;
   const group = config.compatibilityGroup;
   if (group) {
@@ -166,6 +181,6 @@ export class CompatibilityService {
       throw e;
     }
     if (previous.length === 0) return result([]);
-    return result(await compatibilityMessages(config, candidate, previous, this.loader, reader));
+    return result(await compatibilityMessages(config, candidate, previous, this.loader, reader, this.state.stats));
   }
 }

@@ -10,11 +10,11 @@ import { paginate, type Page } from './types.js';
 export class ContextService {
   constructor(private readonly state: RegistryState) {}
 
-  /** `GET /contexts`. */
-  async list(query: { contextPrefix?: string | undefined; page: Page }): Promise<string[]> {
+  /** `GET /contexts`; `canRead` (when the caller may see only some contexts) leaves the others out. */
+  async list(query: { contextPrefix?: string | undefined; page: Page; canRead?: ((context: string) => boolean) | undefined }): Promise<string[]> {
     const others = (await this.state.store.contexts()).filter((c) => c !== DEFAULT_CONTEXT).sort();
     const prefix = query.contextPrefix ?? '';
-    const all = [DEFAULT_CONTEXT, ...others].filter((c) => c.startsWith(prefix));
+    const all = [DEFAULT_CONTEXT, ...others].filter((c) => c.startsWith(prefix) && (!query.canRead || query.canRead(c)));
     return paginate(all, query.page);
   }
 

@@ -25,6 +25,8 @@ export interface LookupOptions {
   /** Also match soft-deleted versions. */
   deleted: boolean;
   format?: string | undefined;
+  /** Only these subjects are candidates of the fallback to other contexts (see reads.ts SubjectPredicate). */
+  canRead?: ((subject: string) => boolean) | undefined;
 }
 
 export class LookupService {
@@ -40,9 +42,10 @@ export class LookupService {
     let found = await this.lookupIn(qs, req, options);
     if (!found && qs.context === DEFAULT_CONTEXT && qs.name !== '') {
       for (const context of await reader.contexts()) {
-        if (context === DEFAULT_CONTEXT) continue;
+        const other = qualify(context, qs.name);
+        if (context === DEFAULT_CONTEXT || (options.canRead && !options.canRead(other.key))) continue;
         try {
-          found = await this.lookupIn(qualify(context, qs.name), req, options);
+          found = await this.lookupIn(other, req, options);
         } catch (e) {
           // The schema may not parse against another context's references: that context just does not match.
           if (e instanceof RegistryError && e.errorCode === 42201) continue;

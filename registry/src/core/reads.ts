@@ -27,11 +27,19 @@ import {
 import { paginate, type ContextId, type Page, type SubjectVersionRef } from './types.js';
 import { LATEST, parseVersionId } from './version-id.js';
 
+/**
+ * Whether the caller may read a subject (by stored key). The HTTP layer passes one when the caller may read
+ * only some subjects: listings leave the others out before paging, and the fallback of an unqualified
+ * subject to other contexts skips them. Absent: everything is readable.
+ */
+export type SubjectPredicate = (subject: string) => boolean;
+
 export interface ListSubjectsQuery {
   subjectPrefix?: string | undefined;
   deleted: boolean;
   deletedOnly: boolean;
   page: Page;
+  canRead?: SubjectPredicate | undefined;
 }
 
 export interface ListVersionsQuery {
@@ -52,6 +60,13 @@ export interface IdUsersQuery {
   subject?: string | undefined;
   deleted: boolean;
   page: Page;
+  canRead?: SubjectPredicate | undefined;
+}
+
+export interface VersionQuery {
+  deleted: boolean;
+  format?: string | undefined;
+  canRead?: SubjectPredicate | undefined;
 }
 
 export interface ListSchemasQuery {
@@ -60,6 +75,7 @@ export interface ListSchemasQuery {
   latestOnly: boolean;
   ruleType?: string | undefined;
   page: Page;
+  canRead?: SubjectPredicate | undefined;
 }
 
 export interface CacheSizes {
@@ -115,6 +131,12 @@ export class ReadService {
     this.bodies.invalidateAll();
     this.withSubject?.invalidateAll();
     this.loader.forget(context, id);
+  }
+
+  /** Hits and misses of the schema-by-id caches (every context and format), for metrics. */
+  cacheStats(): { hits: number; misses: number } {
+    const caches = [this.hot, this.bodies, this.withSubject].filter((c) => c !== undefined);
+    return { hits: caches.reduce((n, c) => n + c.hits, 0), misses: caches.reduce((n, c) => n + c.misses, 0) };
   }
 
   schemaTypes(): SchemaType[] {
@@ -208,7 +230,28 @@ export class ReadService {
     const located = await this.locate(reader, id, query.subject);
     if (!located) throw schemaNotFound(id);
     const versions = await reader.versionsOfSchema(located.record.context, id);
-    return versions.filter((v) => query.deleted || !v.deleted);
+    return versions.filter((v) => (query.deleted || !v.deleted) && (!query.canRead || query.canRead(v.subject)));
+  }
+
+  /**
+   * Every subject (stored key, soft-deleted versions included) holding the schema a by-id route would serve
+   * (`subject` selects the context as there); undefined when there is no such schema. For authorization:
+   * a schema is readable when one of them is.
+   */
+  async subjectsHoldingId(id: number, subject: string | undefined): Promise<string[] | undefined> {
+    const reader = this.state.store;
+    const located = await this.locate(reader, id, subject);
+    if (!located) return undefined;
+    return (await reader.versionsOfSchema(located.record.context, id)).map((v) => v.subject);
+  }
+
+  /** The same for a guid, over every context holding it. */
+  async subjectsHoldingGuid(guid: string): Promise<string[] | undefined> {
+    const reader = this.state.store;
+    const records = await reader.schemasByGuid(guid);
+    if (records.length === 0) return undefined;
+    const holders = await Promise.all(records.map((r) => reader.versionsOfSchema(r.context, r.id)));
+    return holders.flat().map((v) => v.subject);
   }
 
   /** `GET /schemas/ids/{id}/subjects`. */
@@ -252,7 +295,8 @@ export class ReadService {
     const selected = rows
       .filter((r) => matchesFilter(r.subject, filter))
       .filter((r) => (query.deletedOnly ? r.deleted : query.deleted || !r.deleted))
-      .map((r) => r.subject);
+      .map((r) => r.subject)
+      .filter((subject) => !query.canRead || query.canRead(subject));
     return paginate(selected, query.page);
   }
 
@@ -282,16 +326,20 @@ export class ReadService {
     return versions.find((v) => v.version === version && (deleted || !v.deleted));
   }
 
-  /** Resolves a version path, with Confluent's context fallback for unqualified subjects and its 404s. */
-  private async resolveVersion(subject: string, versionRaw: string, deleted: boolean): Promise<VersionWithSchema> {
+  /**
+   * Resolves a version path, with Confluent's context fallback for unqualified subjects (only to subjects
+   * `canRead` allows) and its 404s.
+   */
+  private async resolveVersion(subject: string, versionRaw: string, deleted: boolean, canRead?: SubjectPredicate): Promise<VersionWithSchema> {
     const qs = parseSubject(subject);
     const version = parseVersionId(versionRaw);
     const found = await this.findVersion(qs, version, deleted);
     if (found) return found;
     if (qs.context === DEFAULT_CONTEXT && qs.name !== '') {
       for (const context of await this.state.store.contexts()) {
-        if (context === DEFAULT_CONTEXT) continue;
-        const elsewhere = await this.findVersion(qualify(context, qs.name), version, deleted);
+        const other = qualify(context, qs.name);
+        if (context === DEFAULT_CONTEXT || (canRead && !canRead(other.key))) continue;
+        const elsewhere = await this.findVersion(other, version, deleted);
         if (elsewhere) return elsewhere;
       }
     }
@@ -301,20 +349,20 @@ export class ReadService {
   }
 
   /** `GET /subjects/{s}/versions/{v}`. */
-  async getVersion(subject: string, versionRaw: string, query: { deleted: boolean; format?: string | undefined }): Promise<SchemaVersion> {
-    const v = await this.resolveVersion(subject, versionRaw, query.deleted);
+  async getVersion(subject: string, versionRaw: string, query: VersionQuery): Promise<SchemaVersion> {
+    const v = await this.resolveVersion(subject, versionRaw, query.deleted, query.canRead);
     return versionEntity(v, await this.loader.formatted(this.state.store, v.schema, query.format));
   }
 
   /** `GET /subjects/{s}/versions/{v}/schema`: the raw text. */
-  async rawSchemaByVersion(subject: string, versionRaw: string, query: { deleted: boolean; format?: string | undefined }): Promise<string> {
-    const v = await this.resolveVersion(subject, versionRaw, query.deleted);
+  async rawSchemaByVersion(subject: string, versionRaw: string, query: VersionQuery): Promise<string> {
+    const v = await this.resolveVersion(subject, versionRaw, query.deleted, query.canRead);
     return this.loader.formatted(this.state.store, v.schema, query.format);
   }
 
   /** `GET /subjects/{s}/versions/{v}/referencedby`: ids of schemas referencing that version. */
-  async referencedBy(subject: string, versionRaw: string, query: { deleted: boolean; page: Page }): Promise<number[]> {
-    const v = await this.resolveVersion(subject, versionRaw, true);
+  async referencedBy(subject: string, versionRaw: string, query: { deleted: boolean; page: Page; canRead?: SubjectPredicate | undefined }): Promise<number[]> {
+    const v = await this.resolveVersion(subject, versionRaw, true, query.canRead);
     const referrers = await this.state.store.referrers(v.subject, v.version);
     const ids = [...new Set(referrers.filter((r) => query.deleted || !r.deleted).map((r) => r.id))].sort((a, b) => a - b);
     return paginate(ids, query.page);
@@ -347,6 +395,7 @@ export class ReadService {
     const selected = rows.filter(
       (r) =>
         matchesFilter(r.subject, filter) &&
+        (!query.canRead || query.canRead(r.subject)) &&
         (ruleType === undefined ||
           [r.schema.ruleSet?.migrationRules, r.schema.ruleSet?.domainRules, r.schema.ruleSet?.encodingRules].some((rules) =>
             rules?.some((rule) => rule.type === ruleType),

@@ -156,7 +156,7 @@ export class RegisterService {
     }
 
     if (!importing && !options.force) {
-      const messages = await compatibilityMessages(config, { schemaType: prepared.schemaType, source: prepared.source, metadata }, live, this.loader, tx);
+      const messages = await compatibilityMessages(config, { schemaType: prepared.schemaType, source: prepared.source, metadata }, live, this.loader, tx, this.state.stats);
       if (messages.length > 0) throw incompatibleSchema(qs.key, messages);
     }
 

@@ -16,6 +16,7 @@
 import type { Config, Mode } from '@schemata/serdes';
 import type { SchemaRecord, ScopeSettings, Store, StoreReader, StoreWriter, VersionRecord, VersionWithSchema } from '../store/store.js';
 import { LoadingCache, LruCache } from './cache.js';
+import { RegistryStats } from './stats.js';
 
 /** What a write transaction touched, applied to the caches once it has committed (or failed). */
 export class WriteEffects {
@@ -40,6 +41,7 @@ const recordKey = (context: string, id: number) => `${context}\u0000${id}`;
 
 export class RegistryState {
   readonly exclusive: boolean;
+  readonly stats = new RegistryStats();
   private readonly versionsCache: LoadingCache<string, readonly VersionWithSchema[]>;
   private readonly configCache: LoadingCache<string, Config>;
   private readonly modeCache: LoadingCache<string, Mode>;

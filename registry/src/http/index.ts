@@ -6,9 +6,11 @@ import { NotPrimaryError, type Replication } from '../store/store.js';
 import { registerBodyParsers } from './content-type.js';
 import { installErrorHandlers } from './errors.js';
 import { forwardToPrimary, installForwarding } from './forward.js';
+import type { Readiness } from '../store/reporting.js';
 import { compatibilityRoutes } from './routes/compatibility.js';
 import { configRoutes } from './routes/config.js';
 import { contextRoutes } from './routes/contexts.js';
+import { healthRoutes } from './routes/health.js';
 import { modeRoutes } from './routes/mode.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { rootRoutes, type ServerInfo } from './routes/root.js';
@@ -23,7 +25,13 @@ export { enforceBodyDeadline } from './unread-bodies.js';
  * Installs parsers, error handlers and routes; `log` receives unexpected (5xx) errors. With `replication`
  * (a store with one elected writer), writes reaching a process that is not the primary are forwarded.
  */
-export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo, log: Logger, replication?: Replication): void {
+export function installHttp(
+  app: FastifyInstance,
+  registry: Registry,
+  info: ServerInfo & { readiness: () => Readiness },
+  log: Logger,
+  replication?: Replication,
+): void {
   registerBodyParsers(app);
   installErrorHandlers(
     app,
@@ -42,6 +50,7 @@ export function installHttp(app: FastifyInstance, registry: Registry, info: Serv
     (child) => modeRoutes(child, registry),
     (child) => contextRoutes(child, registry),
     (child) => openapiRoutes(child),
+    (child) => healthRoutes(child, info.readiness),
   ];
   for (const routes of plugins) void app.register(async (child) => routes(child));
 }

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { httpNotFound } from '../../core/errors.js';
+import { AUTHENTICATED } from '../access.js';
 
 // The published package carries it beside dist/; in the repository it lives at the root.
 const CANDIDATES = [new URL('../../../openapi.yaml', import.meta.url), new URL('../../../../openapi.yaml', import.meta.url)];
@@ -19,7 +20,7 @@ async function load(): Promise<string> {
 
 export function openapiRoutes(app: FastifyInstance): void {
   let document: Promise<string> | undefined;
-  app.get('/openapi.yaml', async (_req, reply) => {
+  app.get('/openapi.yaml', { config: AUTHENTICATED }, async (_req, reply) => {
     document ??= load();
     try {
       return reply.header('content-type', 'application/yaml').send(await document);

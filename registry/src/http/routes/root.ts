@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { sendJson } from '../reply.js';
+import { AUTHENTICATED } from '../access.js';
 
 function packageVersion(): string {
   try {
@@ -23,8 +24,8 @@ export function rootRoutes(app: FastifyInstance, info: ServerInfo): void {
     id: '',
     scope: { path: [], clusters: { 'kafka-cluster': '', 'schema-registry-cluster': info.clusterId } },
   };
-  app.get('/', (req, reply) => sendJson(req, reply, {}));
-  app.post('/', (req, reply) => sendJson(req, reply, {}));
-  app.get('/v1/metadata/id', (req, reply) => sendJson(req, reply, clusterId));
-  app.get('/v1/metadata/version', (req, reply) => sendJson(req, reply, version));
+  app.get('/', { config: AUTHENTICATED }, (req, reply) => sendJson(req, reply, {}));
+  app.post('/', { config: AUTHENTICATED }, (req, reply) => sendJson(req, reply, {}));
+  app.get('/v1/metadata/id', { config: AUTHENTICATED }, (req, reply) => sendJson(req, reply, clusterId));
+  app.get('/v1/metadata/version', { config: AUTHENTICATED }, (req, reply) => sendJson(req, reply, version));
 }

@@ -4,36 +4,39 @@ import type { Registry } from '../../core/index.js';
 import { decodeSchemaRequest } from '../bodies.js';
 import { all, bool, page, str, type Query } from '../query.js';
 import { sendJson } from '../reply.js';
+import { AUTHENTICATED, deleteOnSubject, onSubject } from '../access.js';
 
 type SubjectRequest = FastifyRequest<{ Params: { subject: string }; Querystring: Query }>;
 
 export function subjectRoutes(app: FastifyInstance, registry: Registry): void {
-  app.get('/subjects', async (req: FastifyRequest<{ Querystring: Query }>, reply) => {
+  app.get('/subjects', { config: AUTHENTICATED }, async (req: FastifyRequest<{ Querystring: Query }>, reply) => {
     const q = req.query;
     const subjects = await registry.reads.listSubjects({
       subjectPrefix: str(q, 'subjectPrefix'),
       deleted: bool(q, 'deleted'),
       deletedOnly: bool(q, 'deletedOnly'),
       page: page(q),
+      canRead: req.visibility?.subject,
     });
     return sendJson(req, reply, subjects);
   });
 
-  app.post('/subjects/:subject', async (req: SubjectRequest, reply) => {
+  app.post('/subjects/:subject', { config: onSubject('read') }, async (req: SubjectRequest, reply) => {
     const q = req.query;
     const found = await registry.lookups.lookup(req.params.subject, decodeSchemaRequest(req.body), {
       normalize: bool(q, 'normalize'),
       deleted: bool(q, 'deleted'),
       format: str(q, 'format'),
+      canRead: req.visibility?.subject,
     });
     return sendJson(req, reply, found);
   });
 
-  app.delete('/subjects/:subject', async (req: SubjectRequest, reply) =>
+  app.delete('/subjects/:subject', { config: deleteOnSubject }, async (req: SubjectRequest, reply) =>
     sendJson(req, reply, await registry.deletes.deleteSubject(req.params.subject, bool(req.query, 'permanent'))),
   );
 
-  app.get('/subjects/:subject/metadata', async (req: SubjectRequest, reply) => {
+  app.get('/subjects/:subject/metadata', { config: onSubject('read') }, async (req: SubjectRequest, reply) => {
     const q = req.query;
     const keys = all(q, 'key');
     const values = all(q, 'value');

@@ -16,6 +16,7 @@ import type {
   VersionRecord,
   VersionWithSchema,
 } from '../store.js';
+import type { StatisticsReporter, StoreStatistics } from '../reporting.js';
 import type { SqlClient, SqlDriver } from './driver.js';
 import { migrate } from './migrations.js';
 import { VersionsAndSettingsBatcher } from './read-batcher.js';
@@ -316,7 +317,7 @@ class SqlWriter extends SqlReader implements StoreWriter {
 }
 
 /** The Store on SQL: the same queries for Postgres and PGlite, over a `SqlDriver`. */
-export class SqlStore extends SqlReader implements Store {
+export class SqlStore extends SqlReader implements Store, StatisticsReporter {
   readonly kind: 'embedded' | 'postgres';
   readonly exclusive: boolean;
   private readonly listeners: ((event: StoreEvent) => void)[] = [];
@@ -350,6 +351,17 @@ export class SqlStore extends SqlReader implements Store {
         for (const l of this.listeners) l(event);
       });
     }
+  }
+
+  /** One query, for metrics scrapes: counts over the primary keys and the versions table. */
+  async statistics(): Promise<StoreStatistics> {
+    const rows = await this.driver.query<{ schemas: number; subjects: number; versions: number }>(
+      `SELECT (SELECT count(*)::int FROM schemas) AS schemas,
+              (SELECT count(DISTINCT subject)::int FROM versions WHERE NOT deleted) AS subjects,
+              (SELECT count(*)::int FROM versions WHERE NOT deleted) AS versions`,
+      [],
+    );
+    return rows[0] ?? { schemas: 0, subjects: 0, versions: 0 };
   }
 
   async write<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
