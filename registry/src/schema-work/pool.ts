@@ -28,6 +28,8 @@ export interface SchemaWorkOptions {
   cacheSize?: number;
   /** Start the workers at once rather than on the first large schema (servers; tests leave it off). */
   warm?: boolean;
+  /** How far below the event loop the workers' CPU priority is (Linux nice value; 0: the same). */
+  niceness?: number;
 }
 
 export const SCHEMA_WORK_DEFAULTS = {
@@ -35,6 +37,7 @@ export const SCHEMA_WORK_DEFAULTS = {
   inlineBytes: 16 * 1024,
   workerMemoryMb: 512,
   cacheSize: 2_000,
+  niceness: 10,
 } as const;
 
 /** The built worker module (tests run the registry from its sources; workers always load the build). */
@@ -46,7 +49,11 @@ function workerFile(): string {
 
 export class PooledSchemaWork implements SchemaWork {
   private readonly inline: SchemaProcessor;
-  private pool: Piscina | undefined;
+  /** One single-thread pool per worker, so a task can go to the worker that already parsed its schemas. */
+  private pools: Piscina[] | undefined;
+  private readonly inFlight: number[] = [];
+  /** The worker whose parse cache holds a source (a registration's candidate is prepared, then checked). */
+  private readonly home = new WeakMap<SchemaSource, number>();
   private readonly threads: number;
   private readonly budgetMs: number;
   private readonly inlineBytes: number;
@@ -60,45 +67,67 @@ export class PooledSchemaWork implements SchemaWork {
   }
 
   prepare(source: SchemaSource): Promise<WorkResult<PreparedText>> {
-    return this.run({ op: 'prepare', source }, sourceSize(source));
+    return this.run({ op: 'prepare', source }, [source]);
   }
 
   backwardIssues(newer: SchemaSource, older: SchemaSource, options: CompatibilityOptions): Promise<WorkResult<CompatibilityIssue[]>> {
-    return this.run({ op: 'backwardIssues', newer, older, options }, sourceSize(newer) + sourceSize(older));
+    return this.run({ op: 'backwardIssues', newer, older, options }, [newer, older]);
   }
 
   formatted(source: SchemaSource, format: string): Promise<WorkResult<string | undefined>> {
-    return this.run({ op: 'formatted', source, format }, sourceSize(source));
+    return this.run({ op: 'formatted', source, format }, [source]);
   }
 
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.destroy();
+    const pools = this.pools ?? [];
+    this.pools = undefined;
+    await Promise.all(pools.map((p) => p.destroy()));
   }
 
-  private workers(): Piscina {
-    this.pool ??= new Piscina({
-      filename: workerFile(),
-      minThreads: this.threads,
-      maxThreads: this.threads,
-      idleTimeout: Number.MAX_SAFE_INTEGER,
-      // A 64 MB young generation: parsing large schemas allocates many short-lived objects, and V8's
-      // default (16 MB) made it 2-3× slower through scavenges (measured on Avro records of 10k+ fields).
-      resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemoryMb ?? SCHEMA_WORK_DEFAULTS.workerMemoryMb, maxYoungGenerationSizeMb: 64 },
-      workerData: {
-        limits: this.options.limits,
-        cacheSize: this.options.cacheSize ?? SCHEMA_WORK_DEFAULTS.cacheSize,
-      } satisfies WorkerConfig,
+  private workers(): Piscina[] {
+    this.pools ??= Array.from({ length: this.threads }, () => {
+      this.inFlight.push(0);
+      return new Piscina({
+        filename: workerFile(),
+        minThreads: 1,
+        maxThreads: 1,
+        idleTimeout: Number.MAX_SAFE_INTEGER,
+        // A 64 MB young generation: parsing large schemas allocates many short-lived objects, and V8's
+        // default (16 MB) made it 2-3× slower through scavenges (measured on Avro records of 10k+ fields).
+        resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemoryMb ?? SCHEMA_WORK_DEFAULTS.workerMemoryMb, maxYoungGenerationSizeMb: 64 },
+        workerData: {
+          limits: this.options.limits,
+          cacheSize: this.options.cacheSize ?? SCHEMA_WORK_DEFAULTS.cacheSize,
+          niceness: this.options.niceness ?? SCHEMA_WORK_DEFAULTS.niceness,
+        } satisfies WorkerConfig,
+      });
     });
-    return this.pool;
+    return this.pools;
   }
 
-  private async run<T>(task: WorkTask, size: number): Promise<WorkResult<T>> {
+  /** The idle worker that already parsed one of `sources`, else the least busy one. */
+  private pick(sources: readonly SchemaSource[]): number {
+    for (const s of sources) {
+      const home = this.home.get(s);
+      if (home !== undefined && this.inFlight[home] === 0) return home;
+    }
+    let best = 0;
+    for (let i = 1; i < this.inFlight.length; i++) if (this.inFlight[i]! < this.inFlight[best]!) best = i;
+    return best;
+  }
+
+  private async run<T>(task: WorkTask, sources: readonly SchemaSource[]): Promise<WorkResult<T>> {
+    let size = 0;
+    for (const s of sources) size += sourceSize(s);
     if (this.threads === 0 || size <= this.inlineBytes) return this.inline.run(task) as WorkResult<T>;
+    const pools = this.workers();
+    const i = this.pick(sources);
     const signal = AbortSignal.timeout(this.budgetMs);
+    this.inFlight[i]!++;
     try {
-      return (await this.workers().run(task, { signal })) as WorkResult<T>;
+      const result = (await pools[i]!.run(task, { signal })) as WorkResult<T>;
+      for (const s of sources) this.home.set(s, i);
+      return result;
     } catch (e) {
       if (signal.aborted) {
         return { ok: false, failure: { kind: 'budget', message: `Schema operation exceeded its time budget of ${this.budgetMs} ms (SCHEMA_WORK_TIMEOUT)` } };
@@ -106,6 +135,8 @@ export class PooledSchemaWork implements SchemaWork {
       // The worker died under the task (its heap limit, most likely); the pool replaces it.
       const detail = e instanceof Error ? e.message : String(e);
       return { ok: false, failure: { kind: 'budget', message: `Schema operation failed in its worker: ${detail}` } };
+    } finally {
+      this.inFlight[i]!--;
     }
   }
 }
