@@ -23,6 +23,11 @@ export class PairMap<V> {
     this.map.get(a)?.delete(b);
   }
 
+  /** Whether some pair has `a` first. */
+  hasFirst(a: Node): boolean {
+    return (this.map.get(a)?.size ?? 0) > 0;
+  }
+
   *pairs(): IterableIterator<[Node, Node]> {
     for (const [a, inner] of this.map) for (const b of inner.keys()) yield [a, b];
   }
@@ -41,7 +46,7 @@ export class SharedState {
     readonly assumed: PairMap<readonly Difference[]>,
     /**
      * Only incompatible differences matter to the caller: structurally identical subschemas (equal
-     * `structuralKey`) may be skipped, as comparing a subschema with itself yields no incompatible one.
+     * `structurallyEqual`) may be skipped, as comparing a subschema with itself yields no incompatible one.
      */
     readonly incompatibleOnly = false,
   ) {}

@@ -31,6 +31,7 @@ import {
   STRING_KEYWORDS,
   type JsonObject,
 } from '../drafts.js';
+import { jsonEquals, jsonHash, stringHash } from '../json-value.js';
 import type { SchemaDocument, SchemaGraph } from '../references.js';
 import { resolveUri, splitFragment, withoutFragment } from '../uri.js';
 
@@ -45,7 +46,7 @@ export interface Common {
 interface NodeBase {
   /** The schema object (or boolean) this node was read from. */
   readonly raw: unknown;
-  /** Which part of `raw` this node is; with `raw` it identifies equal subschemas (see `nodeKey`). */
+  /** Which part of `raw` this node is; with `raw` it identifies equal subschemas (see `sameSubschema`). */
   readonly tag: string;
   readonly common: Common;
 }
@@ -458,75 +459,53 @@ export function isEmptySchema(node: Node): boolean {
   return node.kind === 'empty' || node.kind === 'true';
 }
 
-const stableText = new WeakMap<object, string>();
+/** Kafka Connect's bytes marker (`connect.type: bytes`): two such schemas are never compared further. */
+export function isConnectBytes(node: Node): boolean {
+  const raw = node.raw;
+  return isJsonObject(raw) && own(raw, 'connect.type') === 'bytes';
+}
+
 
 /** The draft each schema object was read under (nodes built from one object in one draft are equal). */
 const rawDraft = new WeakMap<object, string>();
 const refFree = new WeakMap<object, boolean>();
-const structuralKeys = new WeakMap<Node, string | null>();
 const REF_KEYWORDS = new Set(['$ref', '$recursiveRef', '$dynamicRef']);
 
 /** True when no object in `value` has a reference keyword (conservatively, anywhere, data included). */
 function isRefFree(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
-  const known = refFree.get(value);
-  if (known !== undefined) return known;
-  let free: boolean;
-  if (Array.isArray(value)) free = value.every(isRefFree);
-  else free = Object.keys(value).every((k) => !REF_KEYWORDS.has(k) && isRefFree((value as JsonObject)[k]));
+  let free = refFree.get(value);
+  if (free !== undefined) return free;
+  free = true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!(free = isRefFree(item))) break;
+  } else {
+    for (const key in value) if (!(free = !REF_KEYWORDS.has(key) && isRefFree((value as JsonObject)[key]))) break;
+  }
   refFree.set(value, free);
   return free;
 }
 
 /**
- * A key equal only for subschemas that build identical typed subtrees: same keyword group (`tag`), same
- * JSON, same draft, and no references below (a `$ref` resolves differently in different documents).
- * Undefined when no such key can be given. Computed once per node (the model is cached per schema), so
- * comparing a schema with many earlier versions compares unchanged subschemas by one string test.
+ * Whether two nodes build identical typed subtrees: same keyword group (`tag`), same JSON, same draft, and
+ * no references below (a `$ref` resolves differently in different documents). Comparing a schema with
+ * many earlier versions, unchanged subschemas cost a hash comparison (and one equality walk).
  */
-export function structuralKey(node: Node): string | undefined {
-  const cached = structuralKeys.get(node);
-  if (cached !== undefined) return cached ?? undefined;
-  let key: string | null = null;
-  const raw = node.raw;
-  if (typeof raw !== 'object' || raw === null) key = node.kind === 'ref' ? null : `${node.tag}`;
-  else {
-    const draft = rawDraft.get(raw);
-    if (draft !== undefined && node.kind !== 'ref' && isRefFree(raw)) key = `${draft} ${nodeKey(node)}`;
-  }
-  structuralKeys.set(node, key);
-  return key ?? undefined;
+export function structurallyEqual(a: Node, b: Node): boolean {
+  if (a.kind === 'ref' || b.kind === 'ref' || a.tag !== b.tag) return false;
+  const ra = a.raw;
+  const rb = b.raw;
+  if (typeof ra !== 'object' || ra === null || typeof rb !== 'object' || rb === null) return typeof ra !== 'object' && typeof rb !== 'object';
+  const draft = rawDraft.get(ra);
+  return draft !== undefined && draft === rawDraft.get(rb) && jsonHash(ra) === jsonHash(rb) && isRefFree(ra) && isRefFree(rb) && jsonEquals(ra, rb);
 }
 
-/** A key equal for structurally equal subschemas (used to collapse duplicates in allOf/anyOf/oneOf). */
-export function nodeKey(node: Node): string {
-  return `${node.tag}:${stableStringify(node.raw)}`;
+/** Equal subschemas (same keyword group, same JSON), as allOf/anyOf/oneOf collapse duplicates. */
+export function sameSubschema(a: Node, b: Node): boolean {
+  return a.tag === b.tag && jsonEquals(a.raw, b.raw);
 }
 
-function stableStringify(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
-  const cached = stableText.get(value);
-  if (cached !== undefined) return cached;
-  const text = Array.isArray(value)
-    ? `[${value.map(stableStringify).join(',')}]`
-    : `{${Object.keys(value)
-        .sort()
-        .map((k) => `${JSON.stringify(k)}:${stableStringify((value as JsonObject)[k])}`)
-        .join(',')}}`;
-  stableText.set(value, text);
-  return text;
-}
-
-/** Deep equality of JSON values (numbers by value, object key order ignored). */
-export function jsonEquals(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => jsonEquals(v, bb[i]));
-  }
-  const ka = Object.keys(a);
-  const bo = b as JsonObject;
-  return ka.length === Object.keys(bo).length && ka.every((k) => hasOwn(bo, k) && jsonEquals((a as JsonObject)[k], bo[k]));
+/** A hash agreeing with `sameSubschema`. */
+export function subschemaHash(node: Node): number {
+  return jsonHash(node.raw) ^ stringHash(node.tag);
 }

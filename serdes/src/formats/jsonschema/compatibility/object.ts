@@ -148,7 +148,7 @@ function compareAdditionalProperties(ctx: DiffContext, original: ObjectNode, upd
 }
 
 /** Any property name was allowed with any value. */
-function isOpenContentModel(schema: ObjectNode): boolean {
+export function isOpenContentModel(schema: ObjectNode): boolean {
   return (
     schema.patternProperties.length === 0 &&
     schema.permitsAdditional &&

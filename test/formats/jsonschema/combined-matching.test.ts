@@ -1,0 +1,171 @@
+/**
+ * allOf/anyOf/oneOf matching: the candidate index may leave out only pairs whose diff is incompatible,
+ * and the lazy matching must find a maximum matching.
+ */
+import { describe, expect, it } from 'vitest';
+import { CandidateIndex } from '../../../serdes/src/formats/jsonschema/compatibility/candidates.js';
+import { diffNodes } from '../../../serdes/src/formats/jsonschema/compatibility/diff.js';
+import { compatibleChanges } from '../../../serdes/src/formats/jsonschema/compatibility/kinds.js';
+import { maximumMatching } from '../../../serdes/src/formats/jsonschema/compatibility/matching.js';
+import { jsonSchemaFormat, type JsonSchema } from '../../../serdes/src/formats/jsonschema/index.js';
+import { seededRandom as random } from '../../helpers/random.js';
+
+const parse = (text: string) => jsonSchemaFormat.parse(text) as JsonSchema;
+const issues = (older: string, newer: string, policy?: 'STRICT' | 'LENIENT') =>
+  jsonSchemaFormat.backwardIssues(parse(newer), parse(older), { policy }).map((i) => `${i.type} ${i.path}`);
+
+/** Subschemas of many shapes, objects varied most (the index looks deepest into them). */
+function pool(size: number, seed: number): unknown[] {
+  const next = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const propertySchemas: unknown[] = [
+    { type: 'string' }, { type: 'string', maxLength: 5 }, {}, true, { const: 'A' }, { const: 'B' },
+    { type: 'string', const: 'A' }, { type: 'string', const: 'B' }, { type: 'integer' }, { type: 'string', default: 'x' },
+    { enum: ['A'] }, { anyOf: [{ const: 'A' }, { const: 'B' }] }, false, { $ref: '#/definitions/d' },
+    { const: 'A', anyOf: [{ const: 'B' }] }, { type: 'string', const: 'B', 'connect.type': 'bytes' },
+    { $ref: '#/definitions/d', const: 'B' },
+  ];
+  const object = (): Record<string, unknown> => {
+    const schema: Record<string, unknown> = { type: pick(['object', 'object', undefined]) };
+    const properties: Record<string, unknown> = {};
+    for (const name of ['a', 'b', 'kind']) if (next() < 0.6) properties[name] = pick(propertySchemas);
+    schema.properties = properties;
+    const required = ['a', 'b', 'kind'].filter(() => next() < 0.4);
+    if (required.length > 0) schema.required = required;
+    const closing = next();
+    if (closing < 0.2) schema.additionalProperties = false;
+    else if (closing < 0.3) schema.additionalProperties = { type: 'string' };
+    else if (closing < 0.35) schema.patternProperties = { '^k': { type: 'string' } };
+    if (next() < 0.2) schema.title = pick(['T1', 'T2']);
+    return schema;
+  };
+  const others: Array<() => unknown> = [
+    () => ({ const: pick(['A', 'B', 1]) }),
+    () => ({ enum: ['A', 'B', 'C'].filter(() => next() < 0.6) }),
+    () => ({ type: 'string', enum: pick([['A'], ['A', 'B']]) }),
+    () => ({ type: 'string', maxLength: pick([3, 5]) }),
+    () => ({ type: pick(['number', 'integer', 'boolean', 'null']) }),
+    () => ({ type: ['string', 'null'] }),
+    () => pick([{}, true, false, { 'connect.type': 'bytes', type: 'string' }]),
+    () => ({ anyOf: [object(), { type: 'string' }] }),
+    () => ({ allOf: [object(), { required: ['a'] }] }),
+    () => ({ oneOf: [object()] }),
+    () => ({ $ref: '#/definitions/d' }),
+  ];
+  return Array.from({ length: size }, () => (next() < 0.6 ? object() : pick(others)()));
+}
+
+/** The subschema as a whole schema, with the definition its `$ref`s name. */
+const wrap = (schema: unknown, defined: unknown, draft: string): string =>
+  JSON.stringify({ $schema: draft, anyOf: [schema], definitions: { d: defined } });
+const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
+// 2020-12 reads `$ref` beside other keywords (a synthetic allOf with a reference part).
+const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
+
+describe('CandidateIndex leaves out only incompatible pairs', () => {
+  for (const [policy, draft, seed] of [['STRICT', DRAFT_07, 1], ['LENIENT', DRAFT_07, 2], ['STRICT', DRAFT_2020, 3]] as const) {
+    it(`${policy}, ${draft}: every pair of 160 generated subschemas`, () => {
+      const compatible = compatibleChanges(policy);
+      const schemas = pool(160, seed);
+      // Each side parsed once; its subschema is the single anyOf member, so `$ref`s resolve in its own document.
+      const nodes = (defined: unknown) =>
+        schemas.map((s) => {
+          // Unvalidated, as stored schemas are read: an empty `enum` is a case too.
+          const root = (jsonSchemaFormat.parse(wrap(s, defined, draft), [], { validate: false }) as JsonSchema).model();
+          return root.kind === 'combined' ? root.subschemas[0]! : root;
+        });
+      const originals = nodes({ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] });
+      const updates = nodes({ const: 'A' });
+      const index = new CandidateIndex(updates, compatible);
+      let pruned = 0;
+      originals.forEach((original, i) => {
+        const candidates = new Set(index.candidates(original, () => false));
+        updates.forEach((update, j) => {
+          if (candidates.has(j)) return;
+          pruned++;
+          const incompatible = diffNodes(original, update, compatible, true).filter((d) => !compatible.has(d.type));
+          expect(incompatible.length, `pruned compatible pair ${JSON.stringify(schemas[i])} → ${JSON.stringify(schemas[j])}`).toBeGreaterThan(0);
+        });
+      });
+      // The index must actually prune (else this test checks nothing).
+      expect(pruned).toBeGreaterThan(originals.length * updates.length * 0.3);
+    });
+  }
+});
+
+describe('maximumMatching', () => {
+  /** Size of a maximum matching by trying every assignment of the left vertices (tiny graphs only). */
+  function bruteForce(edges: boolean[][], rightSize: number): number {
+    const used = new Array<boolean>(rightSize).fill(false);
+    const best = (i: number): number => {
+      if (i === edges.length) return 0;
+      let result = best(i + 1);
+      for (let j = 0; j < rightSize; j++) {
+        if (!edges[i]![j] || used[j]) continue;
+        used[j] = true;
+        result = Math.max(result, 1 + best(i + 1));
+        used[j] = false;
+      }
+      return result;
+    };
+    return best(0);
+  }
+
+  it('finds a maximum matching, testing each edge at most once, on 400 random graphs', () => {
+    const next = random(7);
+    for (let round = 0; round < 400; round++) {
+      const leftSize = 1 + Math.floor(next() * 6);
+      const rightSize = 1 + Math.floor(next() * 6);
+      const density = next();
+      const edges = Array.from({ length: leftSize }, () => Array.from({ length: rightSize }, () => next() < density));
+      const keys = Array.from({ length: Math.max(leftSize, rightSize) }, () => [`k${Math.floor(next() * 3)}`]);
+      const tested = new Set<string>();
+      const match = maximumMatching({
+        leftSize,
+        rightSize,
+        // Candidates: every real edge plus some non-edges, as the index over-approximates.
+        candidates: (i) => [...Array(rightSize).keys()].filter((j) => edges[i]![j] || next() < 0.3),
+        leftKeys: (i) => keys[i]!,
+        rightKeys: (j) => keys[j]!,
+        edge: (i, j) => {
+          expect(tested.has(`${i},${j}`)).toBe(false);
+          tested.add(`${i},${j}`);
+          return edges[i]![j]!;
+        },
+      });
+      const rights = [...match].filter((j) => j >= 0);
+      expect(new Set(rights).size).toBe(rights.length);
+      match.forEach((j, i) => {
+        if (j >= 0) expect(edges[i]![j]).toBe(true);
+      });
+      expect(rights.length, JSON.stringify(edges)).toBe(bruteForce(edges, rightSize));
+    }
+  });
+});
+
+describe('combined schemas with many branches', () => {
+  const branch = (i: number, kind: string, maxLength = 5) =>
+    ({ type: 'object', properties: { kind: { const: kind }, [`f${i}`]: { type: 'string', maxLength } }, required: ['kind'] });
+  const anyOf = (branches: unknown[]) => JSON.stringify({ anyOf: branches });
+  const kinds = Array.from({ length: 200 }, (_, i) => `K${i}`);
+
+  it('matches discriminated branches listed in another order', () => {
+    const older = anyOf(kinds.map((k, i) => branch(i, k)));
+    const newer = anyOf(kinds.map((k, i) => branch(i, k, 9)).reverse());
+    expect(issues(older, newer)).toEqual([]);
+  });
+
+  it('reports a branch whose discriminator changed', () => {
+    const older = anyOf(kinds.map((k, i) => branch(i, k)));
+    const newer = anyOf(kinds.map((k, i) => branch(i, i === 57 ? 'other' : k)));
+    expect(issues(older, newer)).toEqual(['COMBINED_TYPE_SUBSCHEMAS_CHANGED #/']);
+  });
+
+  it('still matches a branch through a different one when only that one is compatible', () => {
+    // Branch 0 moves to an `{}` branch (anything), which any old branch may match: the matching must
+    // then give the other old branches their own new branches.
+    const older = anyOf(kinds.map((k, i) => branch(i, k)));
+    const newer = anyOf([{}, ...kinds.slice(1).map((k, i) => branch(i + 1, k))]);
+    expect(issues(older, newer)).toEqual([]);
+  });
+});
