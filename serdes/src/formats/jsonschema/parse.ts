@@ -5,13 +5,15 @@
  * document, nesting deeper than MAX_NESTING_DEPTH, a document that is not an object or boolean, a
  * schema that fails its draft's meta-schema, and a `$ref` that resolves neither inside the schema nor
  * to one of its references. With `validate: false` (schemas already stored) only the JSON itself must
- * be readable; meta-validation and reference checks are skipped.
+ * be readable; meta-validation and reference checks are skipped. With `limits` (and `validate`), a
+ * schema beyond them throws SchemaLimitError (see limits.ts).
  */
-import { InvalidSchemaError, type ParseOptions, type ResolvedReference } from '../format.js';
+import { checkLimit, InvalidSchemaError, type ParseOptions, type ResolvedReference } from '../format.js';
 import { invalidPattern, metaSchemaError } from './ajv.js';
 import { writeJson } from './canonical.js';
 import { detectDraft } from './drafts.js';
 import { JsonSyntaxError, parseJsonTree, type JsonTree } from './json-text.js';
+import { checkDocumentLimits, countDefinitions } from './limits.js';
 import { SchemaGraph, type RefSite } from './references.js';
 import { JsonSchema, type ReferenceLoader } from './schema.js';
 
@@ -23,9 +25,13 @@ export function parseJsonSchema(
   options: ParseOptions = {},
 ): JsonSchema {
   const validate = options.validate ?? true;
+  const limits = validate ? options.limits : undefined;
   const tree = readTree(text, 'schema');
   const canonical = writeJson(tree);
   const value: unknown = JSON.parse(canonical);
+  // Before meta-validation, so an oversized schema costs no more than this walk.
+  const definitions = limits === undefined ? 0 : checkDocumentLimits(value, limits);
+  checkLimit(limits, 'maxTypes', definitions, 'the definitions/$defs of the schema');
   if (validate) {
     const error = metaSchemaError(value, detectDraft(value)) ?? invalidPattern(value);
     if (error !== undefined) throw new InvalidSchemaError(PREFIX + error);
@@ -35,6 +41,10 @@ export function parseJsonSchema(
   if (validate) {
     const missing = graph.unresolved();
     if (missing.length > 0) throw new InvalidSchemaError(PREFIX + describeMissing(missing[0]!));
+  }
+  if (limits !== undefined && graph.referenced.length > 0) {
+    const total = graph.referenced.reduce((sum, doc) => sum + countDefinitions(doc.value), definitions);
+    checkLimit(limits, 'maxTypes', total, 'the definitions/$defs of the schema and its references');
   }
   return new JsonSchema({ tree, canonical, value, graph, references, load });
 }
