@@ -11,9 +11,9 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { AnySchemaObject, ErrorObject, FuncKeywordDefinition, Options, SchemaValidateFunction } from 'ajv';
 import type { RegExpEngine } from 'ajv/dist/types/index.js';
 import type AjvCoreModule from 'ajv/dist/core.js';
-import { childSchemas, isJsonObject, isModernDraft, META_SCHEMA_URI, own, type JsonObject, type JsonSchemaDraft } from './drafts.js';
+import { forEachChildSchema, isJsonObject, isModernDraft, META_SCHEMA_URI, own, type JsonObject, type JsonSchemaDraft } from './drafts.js';
 import { ContentMap } from './json-value.js';
-import { pointerAppend } from './uri.js';
+import { pointerOf, type SchemaPath } from './uri.js';
 
 export type AjvInstance = AjvCoreModule.default;
 
@@ -203,20 +203,20 @@ function depth(pointer: string): number {
 /** The first `pattern` / `patternProperties` regex that does not compile, as "<path> <message>". */
 export function invalidPattern(schema: unknown): string | undefined {
   if (!isJsonObject(schema)) return undefined;
-  const stack: Array<[JsonObject, string]> = [[schema, '']];
+  const stack: Array<[JsonObject, SchemaPath | undefined]> = [[schema, undefined]];
   while (stack.length > 0) {
-    const [value, pointer] = stack.pop()!;
+    const [value, path] = stack.pop()!;
     const pattern = own(value, 'pattern');
     if (typeof pattern === 'string' && !isValidRegExp(pattern)) {
-      return `${pointer}/pattern must be a valid regular expression`;
+      return `${pointerOf(path)}/pattern must be a valid regular expression`;
     }
     const patterns = own(value, 'patternProperties');
     if (isJsonObject(patterns)) {
       for (const key of Object.keys(patterns)) {
-        if (!isValidRegExp(key)) return `${pointerAppend(pointer, 'patternProperties')} property name '${key}' must be a valid regular expression`;
+        if (!isValidRegExp(key)) return `${pointerOf(path, 'patternProperties')} property name '${key}' must be a valid regular expression`;
       }
     }
-    for (const [child, tokens] of childSchemas(value)) stack.push([child, tokens.reduce(pointerAppend, pointer)]);
+    forEachChildSchema(value, (child, keyword, name) => stack.push([child, { parent: path, keyword, name }]));
   }
   return undefined;
 }

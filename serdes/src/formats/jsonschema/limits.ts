@@ -6,25 +6,24 @@
  * count: a `properties` inside a `default` or an `enum` value is data.
  */
 import { checkLimit, type SchemaLimits } from '../format.js';
-import { childSchemas, isJsonObject, own, type JsonObject } from './drafts.js';
-import { pointerAppend } from './uri.js';
+import { forEachChildSchema, isJsonObject, own, type JsonObject } from './drafts.js';
+import { pointerAppend, pointerOf, type SchemaPath } from './uri.js';
 
 /** A schema object met by the walk; its pointer is only spelled out for an error. */
 interface Visit {
   readonly value: JsonObject;
-  readonly parent?: Visit;
-  readonly tokens: readonly string[];
+  readonly path: SchemaPath | undefined;
 }
 
 const BRANCH_KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
 const DEFINITION_KEYWORDS = ['definitions', '$defs'] as const;
 
 /**
- * Checks the schema document's own bounds (all but maxTypes) and returns how many definitions it holds.
- * Throws SchemaLimitError.
+ * Checks the schema document's own bounds (all but maxTypes; `depth` as `readJsonDocument` tells it) and
+ * returns how many definitions it holds. Throws SchemaLimitError.
  */
-export function checkDocumentLimits(value: unknown, limits: Readonly<SchemaLimits>): number {
-  checkDepth(value, limits);
+export function checkDocumentLimits(value: unknown, depth: number, limits: Readonly<SchemaLimits>): number {
+  checkDepth(value, depth, limits);
   let definitions = 0;
   walk(value, (visit) => {
     const schema = visit.value;
@@ -61,35 +60,25 @@ function countOwnDefinitions(schema: JsonObject): number {
 
 function walk(value: unknown, visit: (visit: Visit) => void): void {
   if (!isJsonObject(value)) return;
-  const stack: Visit[] = [{ value, tokens: [] }];
+  const stack: Visit[] = [{ value, path: undefined }];
   while (stack.length > 0) {
     const current = stack.pop()!;
     visit(current);
-    for (const [child, tokens] of childSchemas(current.value)) stack.push({ value: child, parent: current, tokens });
+    forEachChildSchema(current.value, (child, keyword, name) => stack.push({ value: child, path: { parent: current.path, keyword, name } }));
   }
 }
 
 /** `'/properties/a/anyOf'`: the JSON pointer of a visited schema (or of one of its keywords). */
 function where(visit: Visit, keyword?: string): string {
-  const tokens: string[] = keyword === undefined ? [] : [keyword];
-  for (let v: Visit | undefined = visit; v !== undefined; v = v.parent) tokens.unshift(...v.tokens);
-  return `'${tokens.reduce(pointerAppend, '') || '/'}'`;
+  return `'${pointerOf(visit.path, ...(keyword === undefined ? [] : [keyword])) || '/'}'`;
 }
 
-/** JSON nesting depth, counted as the reader counts it (`{}` is 1 level). */
-function checkDepth(value: unknown, limits: Readonly<SchemaLimits>): void {
-  let deepest = 0;
-  const pending: Array<[unknown, number]> = [[value, 1]];
-  while (pending.length > 0) {
-    const [node, depth] = pending.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth > deepest) deepest = depth;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) pending.push([child, depth + 1]);
-  }
-  if (deepest <= limits.maxDepth) return;
+/** `depth`: the document's JSON nesting as the reader counts it (`{}` is 1 level). */
+function checkDepth(value: unknown, depth: number, limits: Readonly<SchemaLimits>): void {
+  if (depth <= limits.maxDepth) return;
   // Only a schema that is too deep pays for spelling out where.
   const at = pathToDepth(value, limits.maxDepth + 1).reduce(pointerAppend, '');
-  checkLimit(limits, 'maxDepth', deepest, `the schema (nested too deeply at '${at}')`);
+  checkLimit(limits, 'maxDepth', depth, `the schema (nested too deeply at '${at}')`);
 }
 
 /** The tokens leading to the first container at nesting level `level`. */

@@ -12,7 +12,7 @@ import { checkLimit, InvalidSchemaError, type ParseOptions, type ResolvedReferen
 import { invalidPattern, metaSchemaError } from './ajv.js';
 import { writeJson } from './canonical.js';
 import { detectDraft } from './drafts.js';
-import { JsonSyntaxError, parseJsonTree, type JsonTree } from './json-text.js';
+import { JsonSyntaxError, readJsonDocument, type JsonTree } from './json-text.js';
 import { checkDocumentLimits, countDefinitions } from './limits.js';
 import { SchemaGraph, type RefSite } from './references.js';
 import { JsonSchema, type ReferenceLoader } from './schema.js';
@@ -26,11 +26,11 @@ export function parseJsonSchema(
 ): JsonSchema {
   const validate = options.validate ?? true;
   const limits = validate ? options.limits : undefined;
-  const tree = readTree(text, 'schema');
+  const { tree, depth } = readTree(text, 'schema');
   const canonical = writeJson(tree);
   const value: unknown = JSON.parse(canonical);
   // Before meta-validation, so an oversized schema costs no more than this walk.
-  const definitions = limits === undefined ? 0 : checkDocumentLimits(value, limits);
+  const definitions = limits === undefined ? 0 : checkDocumentLimits(value, depth, limits);
   checkLimit(limits, 'maxTypes', definitions, 'the definitions/$defs of the schema');
   if (validate) {
     const error = metaSchemaError(value, detectDraft(value)) ?? invalidPattern(value);
@@ -49,18 +49,19 @@ export function parseJsonSchema(
   return new JsonSchema({ tree, canonical, value, graph, references, load });
 }
 
-function readTree(text: string, what: string): JsonTree {
-  let tree: JsonTree;
+function readTree(text: string, what: string): { tree: JsonTree; depth: number } {
+  let document: { tree: JsonTree; depth: number };
   try {
-    tree = parseJsonTree(text);
+    document = readJsonDocument(text);
   } catch (e) {
     if (e instanceof JsonSyntaxError) throw new InvalidSchemaError(`${PREFIX}the ${what} is not valid JSON: ${e.message}`);
     throw e;
   }
+  const { tree } = document;
   if (tree.kind !== 'object' && !(tree.kind === 'literal' && typeof tree.value === 'boolean')) {
     throw new InvalidSchemaError(`${PREFIX}the ${what} must be a JSON object or a boolean, not ${describeKind(tree)}`);
   }
-  return tree;
+  return document;
 }
 
 function describeKind(tree: JsonTree): string {
@@ -76,7 +77,7 @@ function referenceLoader(validate: boolean): ReferenceLoader {
         throw new InvalidSchemaError(`${PREFIX}${what} is of type ${reference.schemaType}, not JSON`);
       }
       // Referenced text is canonical JSON already; re-serializing it parses it with the depth bound.
-      return JSON.parse(writeJson(readTree(reference.schema, what))) as unknown;
+      return JSON.parse(writeJson(readTree(reference.schema, what).tree)) as unknown;
     } catch (e) {
       if (validate || !(e instanceof InvalidSchemaError)) throw e;
       return true; // A stored schema must load; an unreadable reference reads as "anything".
