@@ -23,11 +23,13 @@ export function jsonEquals(a: unknown, b: unknown): boolean {
  * make every lookup compare them all); collisions are harmless otherwise, as maps confirm with jsonEquals.
  */
 const SEED = (Math.random() * 0x7fffffff) | 0;
-const hashes = new WeakMap<object, number>();
 const float = new Float64Array(1);
 const floatWords = new Uint32Array(float.buffer);
 
-/** A hash equal for values that are `jsonEquals` (computed once per object). */
+/**
+ * A hash equal for values that are `jsonEquals`. Not memoized: callers hash each value about once, and a
+ * WeakMap entry per object costs the garbage collector more than rehashing.
+ */
 export function jsonHash(value: unknown): number {
   switch (typeof value) {
     case 'string':
@@ -43,8 +45,7 @@ export function jsonHash(value: unknown): number {
       return mix(SEED, 3);
   }
   if (value === null) return mix(SEED, 4);
-  let hash = hashes.get(value);
-  if (hash !== undefined) return hash;
+  let hash: number;
   if (Array.isArray(value)) {
     hash = mix(SEED, 5 + value.length);
     for (const item of value) hash = mix(hash, jsonHash(item));
@@ -53,12 +54,23 @@ export function jsonHash(value: unknown): number {
     let sum = 0;
     let count = 0;
     for (const key in value) {
-      sum = (sum + mix(stringHash(key), jsonHash((value as JsonObject)[key]))) | 0;
+      sum = (sum + mix(keyHash(key), jsonHash((value as JsonObject)[key]))) | 0;
       count++;
     }
     hash = mix(mix(SEED, 6 + count), sum);
   }
-  hashes.set(value, hash);
+  return hash;
+}
+
+// Object keys repeat (`type`, `properties`, property names): their hashes are looked up, not recomputed.
+const keyHashes = new Map<string, number>();
+
+function keyHash(key: string): number {
+  let hash = keyHashes.get(key);
+  if (hash === undefined) {
+    if (keyHashes.size >= 50_000) keyHashes.clear();
+    keyHashes.set(key, (hash = stringHash(key)));
+  }
   return hash;
 }
 

@@ -153,6 +153,7 @@ export class CandidateIndex {
 interface Need {
   readonly slot: string;
   readonly value: string;
+  readonly key: string;
 }
 
 interface ObjectFace {
@@ -175,19 +176,19 @@ class ObjectIndex {
 
   build(): void {
     const counts = new Map<string, number>();
-    for (const face of this.pending) for (const need of face.needs) counts.set(needKey(need), (counts.get(needKey(need)) ?? 0) + 1);
+    for (const face of this.pending) for (const need of face.needs) counts.set(need.key, (counts.get(need.key) ?? 0) + 1);
     for (const face of this.pending) {
       let best: Need | undefined;
       for (const need of face.needs) {
         if (best === undefined) best = need;
         else {
-          const byCount = counts.get(needKey(need))! - counts.get(needKey(best))!;
+          const byCount = counts.get(need.key)! - counts.get(best.key)!;
           if (byCount < 0 || (byCount === 0 && slotRank(need) < slotRank(best))) best = need;
         }
       }
       if (best === undefined) this.free.push(face);
       else {
-        push(this.byNeed, needKey(best), face);
+        push(this.byNeed, best.key, face);
         push(this.bySlot, best.slot, face);
       }
     }
@@ -201,15 +202,15 @@ class ObjectIndex {
       for (const face of faces ?? []) if (face.needs.every((need) => meets(original, open, need))) add(face.index);
     };
     check(this.free);
-    if (open) for (const name of original.properties.keys()) check(this.byNeed.get(needKey({ slot: 'prop', value: name })));
+    if (open) for (const name of original.properties.keys()) check(this.byNeed.get(needKey('prop', name)));
     else check(this.bySlot.get('prop'));
     for (const name of original.required) {
       const property = original.properties.get(name);
       if (property === undefined) continue;
-      check(this.byNeed.get(needKey({ slot: 'req', value: name })));
+      check(this.byNeed.get(needKey('req', name)));
       const value = discriminator(property);
       const slot = constSlot(name);
-      check(value === undefined ? this.bySlot.get(slot) : this.byNeed.get(needKey({ slot, value })));
+      check(value === undefined ? this.bySlot.get(slot) : this.byNeed.get(needKey(slot, value)));
     }
   }
 
@@ -221,16 +222,16 @@ class ObjectIndex {
       const required = update.required.has(name);
       const hasDefault = schema.common.hasDefault;
       if (required && !hasDefault) {
-        needs.push({ slot: 'req', value: name });
+        needs.push(makeNeed('req', name));
         const value = discriminator(schema);
-        if (value !== undefined) needs.push({ slot: constSlot(name), value });
+        if (value !== undefined) needs.push(makeNeed(constSlot(name), value));
       }
       const addedToOpen = !required
         ? 'OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL'
         : hasDefault
           ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL'
           : 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL';
-      if (!this.compatible.has(addedToOpen)) needs.push({ slot: 'prop', value: name });
+      if (!this.compatible.has(addedToOpen)) needs.push(makeNeed('prop', name));
     }
     return needs;
   }
@@ -257,8 +258,12 @@ function constSlot(name: string): string {
   return CONST_PREFIX + name;
 }
 
-function needKey(need: Need): string {
-  return `${need.slot}\u0000${need.value}`;
+function makeNeed(slot: string, value: string): Need {
+  return { slot, value, key: needKey(slot, value) };
+}
+
+function needKey(slot: string, value: string): string {
+  return `${slot}\u0000${value}`;
 }
 
 /** Index under a discriminator first, then a required property, then any property. */

@@ -29,13 +29,14 @@ export function compareCombined(ctx: DiffContext, original: CombinedNode, update
   if (left.length < right.length) ctx.add(update.criterion === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED');
   else if (left.length > right.length) ctx.add(original.criterion === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED');
 
-  const index = new CandidateIndex(right.map((s) => s.node), ctx.shared.compatible);
+  // Built only if the preferred partners leave something unmatched.
+  let index: CandidateIndex | undefined;
   const comparing = (node: Node): boolean => ctx.shared.inProgress.hasFirst(node);
   const compatibleDiffs = new Map<number, readonly Difference[]>();
   const matchOfLeft = maximumMatching({
     leftSize: left.length,
     rightSize: right.length,
-    candidates: (i) => index.candidates(left[i]!.node, comparing),
+    candidates: (i) => (index ??= new CandidateIndex(right.map((s) => s.node), ctx.shared.compatible)).candidates(left[i]!.node, comparing),
     leftKeys: (i) => left[i]!.keys,
     rightKeys: (j) => right[j]!.keys,
     edge: (i, j) => {
@@ -75,20 +76,23 @@ function compareCriteria(ctx: DiffContext, original: CombinedNode, update: Combi
 
 interface Subschema {
   readonly node: Node;
+  readonly hash: number;
   /** Preference keys for the matching: the subschema itself, its title. */
   readonly keys: readonly string[];
 }
 
 /** Subschemas with structural duplicates removed, first occurrence kept. */
 function distinct(nodes: readonly Node[]): Subschema[] {
-  const seen = new ContentMap<Node, true>(subschemaHash, sameSubschema);
+  const seen = new ContentMap<Subschema, true>((s) => s.hash, (a, b) => sameSubschema(a.node, b.node));
   const out: Subschema[] = [];
   for (const node of nodes) {
-    if (seen.has(node)) continue;
-    seen.set(node, true);
-    const key = `same:${subschemaHash(node)}`;
+    const hash = subschemaHash(node);
+    if (seen.has({ node, hash, keys: [] })) continue;
+    const key = `same:${hash}`;
     const title = node.common.title ?? deref(node).common.title;
-    out.push({ node, keys: title === undefined ? [key] : [key, `title:${title}`] });
+    const subschema = { node, hash, keys: title === undefined ? [key] : [key, `title:${title}`] };
+    seen.set(subschema, true);
+    out.push(subschema);
   }
   return out;
 }

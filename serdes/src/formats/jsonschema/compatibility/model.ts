@@ -25,6 +25,7 @@ import {
   idKeyword,
   isJsonObject,
   isModernDraft,
+  JSON_SCHEMA_DRAFTS,
   NUMBER_KEYWORDS,
   objectKeywords,
   own,
@@ -172,6 +173,25 @@ interface Scope {
   readonly base: string;
 }
 
+const CRITERIA = ['allOf', 'anyOf', 'oneOf'] as const;
+const CLASSIC_REF_KEYWORDS = ['$ref'];
+const MODERN_REF_KEYWORDS = ['$ref', '$recursiveRef', '$dynamicRef'];
+
+/** Per draft, the keyword group (array, object, number, string, conditional) of each keyword in one. */
+const KEYWORD_GROUPS = new Map(
+  JSON_SCHEMA_DRAFTS.map((draft) => {
+    const groups = new Map<string, string>();
+    const add = (keywords: readonly string[], group: string): void => keywords.forEach((k) => groups.set(k, group));
+    add(arrayKeywords(draft), 'array');
+    add(objectKeywords(draft), 'object');
+    add(NUMBER_KEYWORDS, 'number');
+    add(STRING_KEYWORDS, 'string');
+    // if/then/else are read from draft-07 on.
+    if (draft !== 'draft-04' && draft !== 'draft-06') add(CONDITIONAL_KEYWORDS, 'conditional');
+    return [draft, groups as ReadonlyMap<string, string>] as const;
+  }),
+);
+
 /** Builds (and caches) the typed view of one schema and the documents it references. */
 export class ModelBuilder {
   private readonly cache = new Map<object, Node>();
@@ -192,14 +212,20 @@ export class ModelBuilder {
     const draft = scope.doc.draft;
     rawDraft.set(raw, draft);
     const id = own(raw, idKeyword(draft));
-    let base = scope.base;
-    if (typeof id === 'string' && splitFragment(id)[0] !== '') base = withoutFragment(resolveUri(scope.base, splitFragment(id)[0]));
-    const inner: Scope = { doc: scope.doc, base };
+    let inner = scope;
+    if (typeof id === 'string' && splitFragment(id)[0] !== '') {
+      inner = { doc: scope.doc, base: withoutFragment(resolveUri(scope.base, splitFragment(id)[0])) };
+    }
     const common = readCommon(raw, idKeyword(draft));
 
     const parts: Node[] = [];
-    const refKeywords = isModernDraft(draft) ? ['$ref', '$recursiveRef', '$dynamicRef'] : ['$ref'];
-    const refKeyword = refKeywords.find((kw) => typeof own(raw, kw) === 'string');
+    let refKeyword: string | undefined;
+    for (const kw of isModernDraft(draft) ? MODERN_REF_KEYWORDS : CLASSIC_REF_KEYWORDS) {
+      if (typeof own(raw, kw) === 'string') {
+        refKeyword = kw;
+        break;
+      }
+    }
     if (refKeyword !== undefined) {
       const ref = this.reference(raw, own(raw, refKeyword) as string, refKeyword, inner);
       if (!isModernDraft(draft)) return this.remember(raw, { ...ref, common });
@@ -235,7 +261,7 @@ export class ModelBuilder {
     const draft = scope.doc.draft;
     const values = own(raw, 'enum');
     if (Array.isArray(values)) parts.push({ kind: 'enum', values, raw, tag: 'enum', common: NO_COMMON });
-    for (const criterion of ['allOf', 'anyOf', 'oneOf'] as const) {
+    for (const criterion of CRITERIA) {
       const list = own(raw, criterion);
       if (Array.isArray(list)) {
         const subschemas = list.map((s) => this.node(s, scope));
@@ -266,14 +292,18 @@ export class ModelBuilder {
       parts.push({ kind: 'combined', criterion: 'anyOf', subschemas, synthetic: false, raw, tag: 'types', common: NO_COMMON });
     }
 
-    const present = (keywords: readonly string[]): boolean => keywords.some((k) => hasOwn(raw, k));
-    if (!consumed.has('array') && present(arrayKeywords(draft))) parts.push(this.array(raw, scope, false));
-    if (!consumed.has('object') && present(objectKeywords(draft))) parts.push(this.object(raw, scope, false));
-    if (!consumed.has('number') && present(NUMBER_KEYWORDS)) parts.push(this.number(raw, draft === 'draft-04', false, false));
-    if (!consumed.has('string') && present(STRING_KEYWORDS)) parts.push(this.string(raw, false));
-    if (draft !== 'draft-04' && draft !== 'draft-06' && present(CONDITIONAL_KEYWORDS)) {
-      parts.push({ kind: 'conditional', raw, tag: 'conditional', common: NO_COMMON });
+    // Which keyword groups the object has, in one pass over its keys.
+    const groups = KEYWORD_GROUPS.get(draft)!;
+    const present = new Set<string>();
+    for (const key in raw) {
+      const group = groups.get(key);
+      if (group !== undefined) present.add(group);
     }
+    if (!consumed.has('array') && present.has('array')) parts.push(this.array(raw, scope, false));
+    if (!consumed.has('object') && present.has('object')) parts.push(this.object(raw, scope, false));
+    if (!consumed.has('number') && present.has('number')) parts.push(this.number(raw, draft === 'draft-04', false, false));
+    if (!consumed.has('string') && present.has('string')) parts.push(this.string(raw, false));
+    if (present.has('conditional')) parts.push({ kind: 'conditional', raw, tag: 'conditional', common: NO_COMMON });
   }
 
   private typed(type: string, raw: JsonObject, scope: Scope): Node | undefined {
@@ -468,28 +498,13 @@ export function isConnectBytes(node: Node): boolean {
 
 /** The draft each schema object was read under (nodes built from one object in one draft are equal). */
 const rawDraft = new WeakMap<object, string>();
-const refFree = new WeakMap<object, boolean>();
 const REF_KEYWORDS = new Set(['$ref', '$recursiveRef', '$dynamicRef']);
-
-/** True when no object in `value` has a reference keyword (conservatively, anywhere, data included). */
-function isRefFree(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  let free = refFree.get(value);
-  if (free !== undefined) return free;
-  free = true;
-  if (Array.isArray(value)) {
-    for (const item of value) if (!(free = isRefFree(item))) break;
-  } else {
-    for (const key in value) if (!(free = !REF_KEYWORDS.has(key) && isRefFree((value as JsonObject)[key]))) break;
-  }
-  refFree.set(value, free);
-  return free;
-}
 
 /**
  * Whether two nodes build identical typed subtrees: same keyword group (`tag`), same JSON, same draft, and
- * no references below (a `$ref` resolves differently in different documents). Comparing a schema with
- * many earlier versions, unchanged subschemas cost a hash comparison (and one equality walk).
+ * no references below (a `$ref` resolves differently in different documents; conservatively, a reference
+ * keyword anywhere, data included, counts). One walk that stops at the first difference, so checking a
+ * changed subschema costs little and an unchanged one no more than the diff it saves.
  */
 export function structurallyEqual(a: Node, b: Node): boolean {
   if (a.kind === 'ref' || b.kind === 'ref' || a.tag !== b.tag) return false;
@@ -497,7 +512,26 @@ export function structurallyEqual(a: Node, b: Node): boolean {
   const rb = b.raw;
   if (typeof ra !== 'object' || ra === null || typeof rb !== 'object' || rb === null) return typeof ra !== 'object' && typeof rb !== 'object';
   const draft = rawDraft.get(ra);
-  return draft !== undefined && draft === rawDraft.get(rb) && jsonHash(ra) === jsonHash(rb) && isRefFree(ra) && isRefFree(rb) && jsonEquals(ra, rb);
+  return draft !== undefined && draft === rawDraft.get(rb) && equalWithoutReferences(ra, rb);
+}
+
+/** `jsonEquals`, false as soon as a reference keyword is met. */
+function equalWithoutReferences(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalWithoutReferences(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  let count = 0;
+  for (const key in a) {
+    if (REF_KEYWORDS.has(key) || !hasOwn(b as JsonObject, key)) return false;
+    if (!equalWithoutReferences((a as JsonObject)[key], (b as JsonObject)[key])) return false;
+    count++;
+  }
+  for (const _ in b) if (--count < 0) return false;
+  return count === 0;
 }
 
 /** Equal subschemas (same keyword group, same JSON), as allOf/anyOf/oneOf collapse duplicates. */
