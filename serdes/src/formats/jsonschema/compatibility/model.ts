@@ -31,6 +31,7 @@ import {
   own,
   STRING_KEYWORDS,
   type JsonObject,
+  type JsonSchemaDraft,
 } from '../drafts.js';
 import { jsonEquals, jsonHash, stringHash } from '../json-value.js';
 import type { SchemaDocument, SchemaGraph } from '../references.js';
@@ -50,6 +51,8 @@ interface NodeBase {
   /** Which part of `raw` this node is; with `raw` it identifies equal subschemas (see `sameSubschema`). */
   readonly tag: string;
   readonly common: Common;
+  /** The draft `raw` was read under (undefined for the shared true/false/unknown nodes). */
+  readonly draft?: JsonSchemaDraft;
 }
 
 export interface LeafNode extends NodeBase {
@@ -210,7 +213,6 @@ export class ModelBuilder {
     if (cached !== undefined) return cached;
 
     const draft = scope.doc.draft;
-    rawDraft.set(raw, draft);
     const id = own(raw, idKeyword(draft));
     let inner = scope;
     if (typeof id === 'string' && splitFragment(id)[0] !== '') {
@@ -234,9 +236,9 @@ export class ModelBuilder {
     this.extractParts(raw, inner, parts);
 
     let node: Node;
-    if (parts.length === 0) node = { kind: 'empty', raw, tag: 'empty', common };
+    if (parts.length === 0) node = { kind: 'empty', raw, tag: 'empty', common, draft };
     else if (parts.length === 1) node = { ...parts[0]!, common };
-    else node = { kind: 'combined', criterion: 'allOf', subschemas: parts, synthetic: true, raw, tag: 'synthetic', common };
+    else node = { kind: 'combined', criterion: 'allOf', subschemas: parts, synthetic: true, raw, tag: 'synthetic', common, draft };
     return this.remember(raw, node);
   }
 
@@ -260,19 +262,19 @@ export class ModelBuilder {
   private extractParts(raw: JsonObject, scope: Scope, parts: Node[]): void {
     const draft = scope.doc.draft;
     const values = own(raw, 'enum');
-    if (Array.isArray(values)) parts.push({ kind: 'enum', values, raw, tag: 'enum', common: NO_COMMON });
+    if (Array.isArray(values)) parts.push({ kind: 'enum', values, raw, tag: 'enum', common: NO_COMMON, draft });
     for (const criterion of CRITERIA) {
       const list = own(raw, criterion);
       if (Array.isArray(list)) {
         const subschemas = list.map((s) => this.node(s, scope));
-        parts.push({ kind: 'combined', criterion, subschemas, synthetic: false, raw, tag: criterion, common: NO_COMMON });
+        parts.push({ kind: 'combined', criterion, subschemas, synthetic: false, raw, tag: criterion, common: NO_COMMON, draft });
       }
     }
     if (hasOwn(raw, 'not')) {
-      parts.push({ kind: 'not', mustNotMatch: this.node(own(raw, 'not'), scope), raw, tag: 'not', common: NO_COMMON });
+      parts.push({ kind: 'not', mustNotMatch: this.node(own(raw, 'not'), scope), raw, tag: 'not', common: NO_COMMON, draft });
     }
     if (draft !== 'draft-04' && hasOwn(raw, 'const')) {
-      parts.push({ kind: 'const', value: own(raw, 'const'), raw, tag: 'const', common: NO_COMMON });
+      parts.push({ kind: 'const', value: own(raw, 'const'), raw, tag: 'const', common: NO_COMMON, draft });
     }
 
     const consumed = new Set<string>();
@@ -289,7 +291,7 @@ export class ModelBuilder {
         if (part !== undefined) subschemas.push(part);
         consumed.add(groupOf(t));
       }
-      parts.push({ kind: 'combined', criterion: 'anyOf', subschemas, synthetic: false, raw, tag: 'types', common: NO_COMMON });
+      parts.push({ kind: 'combined', criterion: 'anyOf', subschemas, synthetic: false, raw, tag: 'types', common: NO_COMMON, draft });
     }
 
     // Which keyword groups the object has, in one pass over its keys.
@@ -301,23 +303,23 @@ export class ModelBuilder {
     }
     if (!consumed.has('array') && present.has('array')) parts.push(this.array(raw, scope, false));
     if (!consumed.has('object') && present.has('object')) parts.push(this.object(raw, scope, false));
-    if (!consumed.has('number') && present.has('number')) parts.push(this.number(raw, draft === 'draft-04', false, false));
-    if (!consumed.has('string') && present.has('string')) parts.push(this.string(raw, false));
-    if (present.has('conditional')) parts.push({ kind: 'conditional', raw, tag: 'conditional', common: NO_COMMON });
+    if (!consumed.has('number') && present.has('number')) parts.push(this.number(raw, draft, false, false));
+    if (!consumed.has('string') && present.has('string')) parts.push(this.string(raw, draft, false));
+    if (present.has('conditional')) parts.push({ kind: 'conditional', raw, tag: 'conditional', common: NO_COMMON, draft });
   }
 
   private typed(type: string, raw: JsonObject, scope: Scope): Node | undefined {
     switch (type) {
       case 'string':
-        return this.string(raw, true);
+        return this.string(raw, scope.doc.draft, true);
       case 'integer':
-        return this.number(raw, scope.doc.draft === 'draft-04', true, true);
+        return this.number(raw, scope.doc.draft, true, true);
       case 'number':
-        return this.number(raw, scope.doc.draft === 'draft-04', true, false);
+        return this.number(raw, scope.doc.draft, true, false);
       case 'boolean':
-        return { kind: 'boolean', raw, tag: 'type:boolean', common: NO_COMMON };
+        return { kind: 'boolean', raw, tag: 'type:boolean', common: NO_COMMON, draft: scope.doc.draft };
       case 'null':
-        return { kind: 'null', raw, tag: 'type:null', common: NO_COMMON };
+        return { kind: 'null', raw, tag: 'type:null', common: NO_COMMON, draft: scope.doc.draft };
       case 'array':
         return this.array(raw, scope, true);
       case 'object':
@@ -327,13 +329,14 @@ export class ModelBuilder {
     }
   }
 
-  private string(raw: JsonObject, requiresString: boolean): StringNode {
+  private string(raw: JsonObject, draft: JsonSchemaDraft, requiresString: boolean): StringNode {
     const pattern = own(raw, 'pattern');
     return {
       kind: 'string',
       raw,
       tag: requiresString ? 'type:string' : 'string',
       common: NO_COMMON,
+      draft,
       requiresString,
       minLength: num(own(raw, 'minLength')),
       maxLength: num(own(raw, 'maxLength')),
@@ -341,12 +344,14 @@ export class ModelBuilder {
     };
   }
 
-  private number(raw: JsonObject, draft04: boolean, requiresNumber: boolean, requiresInteger: boolean): NumberNode {
+  private number(raw: JsonObject, draft: JsonSchemaDraft, requiresNumber: boolean, requiresInteger: boolean): NumberNode {
+    const draft04 = draft === 'draft-04';
     return {
       kind: 'number',
       raw,
       tag: requiresInteger ? 'type:integer' : requiresNumber ? 'type:number' : 'number',
       common: NO_COMMON,
+      draft,
       requiresNumber,
       requiresInteger,
       minimum: num(own(raw, 'minimum')),
@@ -394,6 +399,7 @@ export class ModelBuilder {
       raw,
       tag: requiresObject ? 'type:object' : 'object',
       common: NO_COMMON,
+      draft: scope.doc.draft,
       requiresObject,
       properties,
       required,
@@ -435,6 +441,7 @@ export class ModelBuilder {
       raw,
       tag: requiresArray ? 'type:array' : 'array',
       common: NO_COMMON,
+      draft,
       requiresArray,
       allItems,
       itemSchemas,
@@ -496,8 +503,6 @@ export function isConnectBytes(node: Node): boolean {
 }
 
 
-/** The draft each schema object was read under (nodes built from one object in one draft are equal). */
-const rawDraft = new WeakMap<object, string>();
 const REF_KEYWORDS = new Set(['$ref', '$recursiveRef', '$dynamicRef']);
 
 /**
@@ -511,11 +516,13 @@ export function structurallyEqual(a: Node, b: Node): boolean {
   const ra = a.raw;
   const rb = b.raw;
   if (typeof ra !== 'object' || ra === null || typeof rb !== 'object' || rb === null) return typeof ra !== 'object' && typeof rb !== 'object';
-  const draft = rawDraft.get(ra);
-  return draft !== undefined && draft === rawDraft.get(rb) && equalWithoutReferences(ra, rb);
+  return a.draft !== undefined && a.draft === b.draft && equalWithoutReferences(ra, rb);
 }
 
-/** `jsonEquals`, false as soon as a reference keyword is met. */
+/**
+ * `jsonEquals`, false as soon as a reference keyword is met. An object's keys are compared before any of
+ * its values, so versions that differ by a property are told apart without walking the others.
+ */
 function equalWithoutReferences(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
   if (Array.isArray(a)) {
@@ -527,11 +534,12 @@ function equalWithoutReferences(a: unknown, b: unknown): boolean {
   let count = 0;
   for (const key in a) {
     if (REF_KEYWORDS.has(key) || !hasOwn(b as JsonObject, key)) return false;
-    if (!equalWithoutReferences((a as JsonObject)[key], (b as JsonObject)[key])) return false;
     count++;
   }
   for (const _ in b) if (--count < 0) return false;
-  return count === 0;
+  if (count !== 0) return false;
+  for (const key in a) if (!equalWithoutReferences((a as JsonObject)[key], (b as JsonObject)[key])) return false;
+  return true;
 }
 
 /** Equal subschemas (same keyword group, same JSON), as allOf/anyOf/oneOf collapse duplicates. */
