@@ -7,6 +7,7 @@ import { CandidateIndex } from '../../../serdes/src/formats/jsonschema/compatibi
 import { diffNodes } from '../../../serdes/src/formats/jsonschema/compatibility/diff.js';
 import { compatibleChanges } from '../../../serdes/src/formats/jsonschema/compatibility/kinds.js';
 import { maximumMatching } from '../../../serdes/src/formats/jsonschema/compatibility/matching.js';
+import type { Node } from '../../../serdes/src/formats/jsonschema/compatibility/model.js';
 import { jsonSchemaFormat, type JsonSchema } from '../../../serdes/src/formats/jsonschema/index.js';
 import { seededRandom as random } from '../../helpers/random.js';
 
@@ -23,6 +24,7 @@ function pool(size: number, seed: number): unknown[] {
     { type: 'string', const: 'A' }, { type: 'string', const: 'B' }, { type: 'integer' }, { type: 'string', default: 'x' },
     { enum: ['A'] }, { anyOf: [{ const: 'A' }, { const: 'B' }] }, false, { $ref: '#/definitions/d' },
     { const: 'A', anyOf: [{ const: 'B' }] }, { type: 'string', const: 'B', 'connect.type': 'bytes' },
+    { type: 'string', maxLength: 5 }, { type: 'string', minLength: 2, pattern: '^a' }, { type: 'number', maximum: 3 },
     { $ref: '#/definitions/d', const: 'B' },
   ];
   const object = (): Record<string, unknown> => {
@@ -39,12 +41,26 @@ function pool(size: number, seed: number): unknown[] {
     if (next() < 0.2) schema.title = pick(['T1', 'T2']);
     return schema;
   };
+  /** Some of `keywords`, each with one of a few values (bounds that cross, patterns, divisors). */
+  const bounded = (type: string, keywords: Record<string, readonly unknown[]>): Record<string, unknown> => {
+    const schema: Record<string, unknown> = { type };
+    for (const [keyword, values] of Object.entries(keywords)) if (next() < 0.4) schema[keyword] = pick(values);
+    return schema;
+  };
   const others: Array<() => unknown> = [
     () => ({ const: pick(['A', 'B', 1]) }),
     () => ({ enum: ['A', 'B', 'C'].filter(() => next() < 0.6) }),
     () => ({ type: 'string', enum: pick([['A'], ['A', 'B']]) }),
-    () => ({ type: 'string', maxLength: pick([3, 5]) }),
+    () => bounded('string', { minLength: [0, 2, 5], maxLength: [3, 5, 9], pattern: ['^a', '^b'] }),
+    () => bounded(pick(['number', 'integer']), {
+      minimum: [0, 1.5, 10], maximum: [5, 10, 1e300], exclusiveMinimum: [0, 2], exclusiveMaximum: [7, 20], multipleOf: [0.5, 2, 3, 6],
+    }),
     () => ({ type: pick(['number', 'integer', 'boolean', 'null']) }),
+    () => ({ minimum: pick([1, 2]) }),
+    // Arrays are indexed through their items.
+    () => ({ type: 'array', items: pick([...propertySchemas, { type: 'array', items: { const: 'A' } }]) }),
+    () => ({ type: 'array', items: bounded('string', { minLength: [0, 2], maxLength: [3, 9] }) }),
+    () => pick([{ type: 'array' }, { type: 'array', items: [{ type: 'string' }] }, { type: 'array', items: object() }, { items: { const: 'B' } }]),
     () => ({ type: ['string', 'null'] }),
     () => pick([{}, true, false, { 'connect.type': 'bytes', type: 'string' }]),
     () => ({ anyOf: [object(), { type: 'string' }] }),
@@ -62,11 +78,30 @@ const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 // 2020-12 reads `$ref` beside other keywords (a synthetic allOf with a reference part).
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
+/**
+ * Looks up every original in an index of `updates` and diffs each pair left out: it must be incompatible.
+ * Returns how many pairs were left out.
+ */
+function checkPruning(originals: Node[], updates: Node[], compatible: ReadonlySet<string>, name: (i: number, j: number) => string): number {
+  const index = new CandidateIndex(updates, compatible);
+  let pruned = 0;
+  originals.forEach((original, i) => {
+    const candidates = new Set(index.candidates(original, () => false));
+    updates.forEach((update, j) => {
+      if (candidates.has(j)) return;
+      pruned++;
+      const incompatible = diffNodes(original, update, compatible, true).filter((d) => !compatible.has(d.type));
+      expect(incompatible.length, `pruned compatible pair ${name(i, j)}`).toBeGreaterThan(0);
+    });
+  });
+  return pruned;
+}
+
 describe('CandidateIndex leaves out only incompatible pairs', () => {
   for (const [policy, draft, seed] of [['STRICT', DRAFT_07, 1], ['LENIENT', DRAFT_07, 2], ['STRICT', DRAFT_2020, 3]] as const) {
-    it(`${policy}, ${draft}: every pair of 160 generated subschemas`, () => {
+    it(`${policy}, ${draft}: every pair of 240 generated subschemas`, () => {
       const compatible = compatibleChanges(policy);
-      const schemas = pool(160, seed);
+      const schemas = pool(240, seed);
       // Each side parsed once; its subschema is the single anyOf member, so `$ref`s resolve in its own document.
       const nodes = (defined: unknown) =>
         schemas.map((s) => {
@@ -76,19 +111,35 @@ describe('CandidateIndex leaves out only incompatible pairs', () => {
         });
       const originals = nodes({ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] });
       const updates = nodes({ const: 'A' });
-      const index = new CandidateIndex(updates, compatible);
-      let pruned = 0;
-      originals.forEach((original, i) => {
-        const candidates = new Set(index.candidates(original, () => false));
-        updates.forEach((update, j) => {
-          if (candidates.has(j)) return;
-          pruned++;
-          const incompatible = diffNodes(original, update, compatible, true).filter((d) => !compatible.has(d.type));
-          expect(incompatible.length, `pruned compatible pair ${JSON.stringify(schemas[i])} → ${JSON.stringify(schemas[j])}`).toBeGreaterThan(0);
-        });
-      });
+      const pruned = checkPruning(originals, updates, compatible, (i, j) => `${JSON.stringify(schemas[i])} → ${JSON.stringify(schemas[j])}`);
       // The index must actually prune (else this test checks nothing).
       expect(pruned).toBeGreaterThan(originals.length * updates.length * 0.3);
+    });
+  }
+});
+
+describe('CandidateIndex on strings and numbers (indexed by their bounds)', () => {
+  // Few keyword sets and values, so that many pairs share a group and bounds cross in every direction.
+  function leaves(size: number, seed: number): unknown[] {
+    const next = random(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const numberSets = [['maximum'], ['exclusiveMaximum'], ['minimum', 'maximum'], ['exclusiveMinimum', 'exclusiveMaximum'], ['multipleOf'], []];
+    const stringSets = [['maxLength'], ['minLength'], ['minLength', 'maxLength'], ['pattern'], ['pattern', 'maxLength'], []];
+    return Array.from({ length: size }, () => {
+      const string = next() < 0.5;
+      const schema: Record<string, unknown> = { type: string ? 'string' : pick(['number', 'integer']) };
+      for (const keyword of pick(string ? stringSets : numberSets)) {
+        schema[keyword] = keyword === 'pattern' ? pick(['^a', '^b']) : keyword === 'multipleOf' ? pick([0.5, 1, 2, 3, 6]) : Math.floor(next() * 8);
+      }
+      return schema;
+    });
+  }
+
+  for (const policy of ['STRICT', 'LENIENT'] as const) {
+    it(`${policy}: every pair of 200 generated strings and numbers`, () => {
+      const compatible = compatibleChanges(policy);
+      const nodes = leaves(200, policy === 'STRICT' ? 5 : 6).map((s) => parse(JSON.stringify(s)).model());
+      expect(checkPruning(nodes, nodes, compatible, (i, j) => `${i} → ${j}`)).toBeGreaterThan(nodes.length * nodes.length * 0.5);
     });
   }
 });
@@ -138,7 +189,12 @@ describe('maximumMatching', () => {
       match.forEach((j, i) => {
         if (j >= 0) expect(edges[i]![j]).toBe(true);
       });
-      expect(rights.length, JSON.stringify(edges)).toBe(bruteForce(edges, rightSize));
+      const maximum = bruteForce(edges, rightSize);
+      expect(rights.length, JSON.stringify(edges)).toBe(maximum);
+      // Asked to stop once the smaller side cannot be covered, it still covers it whenever possible.
+      const target = Math.min(leftSize, rightSize);
+      const short = maximumMatching({ leftSize, rightSize, candidates: (i) => [...Array(rightSize).keys()], leftKeys: () => [], rightKeys: () => [], edge: (i, j) => edges[i]![j]!, stopWhenShort: true });
+      expect([...short].filter((j) => j >= 0).length === target).toBe(maximum === target);
     }
   });
 });
@@ -159,6 +215,25 @@ describe('combined schemas with many branches', () => {
     const older = anyOf(kinds.map((k, i) => branch(i, k)));
     const newer = anyOf(kinds.map((k, i) => branch(i, i === 57 ? 'other' : k)));
     expect(issues(older, newer)).toEqual(['COMBINED_TYPE_SUBSCHEMAS_CHANGED #/']);
+  });
+
+  it('matches branches whose discriminator is not required, reordered', () => {
+    const optional = (i: number, kind: string, maxLength = 5) =>
+      ({ type: 'object', properties: { kind: { const: kind }, [`f${i}`]: { type: 'string', maxLength } } });
+    const older = anyOf(kinds.map((k, i) => optional(i, k)));
+    expect(issues(older, anyOf(kinds.map((k, i) => optional(i, k, 9)).reverse()))).toEqual([]);
+    expect(issues(older, anyOf(kinds.map((k, i) => optional(i, i === 3 ? 'other' : k))))).toEqual(['COMBINED_TYPE_SUBSCHEMAS_CHANGED #/']);
+  });
+
+  it('matches array branches through their items, permuted and retitled', () => {
+    const array = (i: number, title: string) => ({ type: 'array', title, items: { type: 'string', minLength: i, maxLength: i } });
+    const older = anyOf(kinds.map((_, i) => array(i, `A${i}`)));
+    const permuted = kinds.map((_, i) => array((i * 7) % kinds.length, `B${i}`));
+    expect(issues(older, anyOf(permuted))).toEqual([]);
+    // One item schema narrowed: that old branch has no partner left.
+    expect(issues(older, anyOf(permuted.map((b, i) => (i === 0 ? { ...b, items: { ...b.items, minLength: 1 } } : b))))).toEqual([
+      'COMBINED_TYPE_SUBSCHEMAS_CHANGED #/',
+    ]);
   });
 
   it('still matches a branch through a different one when only that one is compatible', () => {

@@ -12,24 +12,33 @@
  *   (or one-subschema) original looks up its members, as the diff tries members (SUM_TYPE_EXTENDED,
  *   PRODUCT_TYPE_NARROWED); two combined schemas are always candidates.
  * - a different `const`, or an update `enum` lacking one of the original's values (ENUM_ARRAY_*).
- * - objects: the update requires, without a default, a property that the original does not both have
- *   and require (REQUIRED_ATTRIBUTE_ADDED, REQUIRED_PROPERTY_ADDED_TO_*); gives such a property a `const`
- *   other than the original's (a discriminator; ENUM_ARRAY_CHANGED, TYPE_CHANGED or
- *   COMBINED_TYPE_SUBSCHEMAS_CHANGED there); or, with an open original, adds a property the policy does
- *   not accept adding to an open content model (STRICT: OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL).
+ * - objects: a required property the original lacks, another discriminator value, a property added to
+ *   an open content model that the policy does not accept (object-candidates.ts).
+ * - strings and numbers: a bound, pattern or multipleOf the original lacks, a narrower bound, another
+ *   pattern, integers required of numbers (bound-candidates.ts).
+ * - arrays in list form: through their `items` schemas, with an index of those (an array pair compares
+ *   item schema with item schema; an `items` the original lacks is SCHEMA_ADDED).
+ * Tuples, `not`, and combined schemas within combined schemas are not indexed (always candidates).
+ *
+ * An original subschema that is `false`, Connect bytes, or being compared further up (a cycle, whose
+ * pairs yield an assumed result rather than their diff) gets every update.
  */
 import { jsonHash } from '../json-value.js';
-import { deref, isConnectBytes, isEmptySchema, type Node, type ObjectNode } from './model.js';
-import { isOpenContentModel } from './object.js';
+import { BoundCandidates, BOUNDS_RELY_ON } from './bound-candidates.js';
+import { deref, isConnectBytes, isEmptySchema, type Node } from './model.js';
+import { append } from './multimap.js';
+import { OBJECT_NEEDS_RELY_ON, ObjectCandidates } from './object-candidates.js';
 
-/** The incompatible differences the pruning relies on: a policy accepting one of them turns it off. */
-const RELIED_ON = [
-  'TYPE_CHANGED', 'ENUM_ARRAY_CHANGED', 'ENUM_ARRAY_NARROWED', 'COMBINED_TYPE_SUBSCHEMAS_CHANGED', 'REQUIRED_ATTRIBUTE_ADDED',
-  'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
-];
+/**
+ * The incompatible differences each part of the pruning relies on: a policy accepting one of them turns
+ * that part off (neither policy does).
+ */
+const KINDS_RELY_ON = ['TYPE_CHANGED', 'ENUM_ARRAY_CHANGED', 'ENUM_ARRAY_NARROWED'];
 
 export class CandidateIndex {
   private readonly enabled: boolean;
+  private readonly objects: ObjectCandidates | undefined;
+  private readonly bounds: BoundCandidates | undefined;
   /** Updates accepting anything, or with an anyOf/oneOf member that does. */
   private readonly anything: number[] = [];
   /** Updates that are combined themselves. */
@@ -39,20 +48,26 @@ export class CandidateIndex {
   private readonly byConst = new Map<number, number[]>();
   private readonly byEnumValue = new Map<number, number[]>();
   private readonly enums: number[] = [];
-  private readonly objects: ObjectIndex;
+  /** Update arrays in list form: their `items` schemas and whose they are (indexed when first needed). */
+  private readonly arrayItems: { readonly schemas: Node[]; readonly owners: number[] } | undefined;
+  private itemIndex: CandidateIndex | undefined;
   /** Marks updates already returned by the current lookup (stamp per lookup, so no per-lookup allocation). */
   private readonly stamps: Int32Array;
   private stamp = 0;
 
   constructor(
     private readonly updates: readonly Node[],
-    compatible: ReadonlySet<string>,
+    private readonly compatible: ReadonlySet<string>,
   ) {
-    this.enabled = RELIED_ON.every((type) => !compatible.has(type));
-    this.objects = new ObjectIndex(compatible);
+    const relies = (types: readonly string[]): boolean => types.every((type) => !compatible.has(type));
+    this.enabled = relies(KINDS_RELY_ON);
+    if (relies(['SCHEMA_ADDED'])) this.arrayItems = { schemas: [], owners: [] };
+    if (relies(OBJECT_NEEDS_RELY_ON)) this.objects = new ObjectCandidates(compatible);
+    if (relies(BOUNDS_RELY_ON)) this.bounds = new BoundCandidates(compatible);
     this.stamps = new Int32Array(updates.length);
     if (this.enabled) updates.forEach((update, j) => this.addFaces(update, j, true, new Set()));
-    this.objects.build();
+    this.objects?.build();
+    this.bounds?.build();
   }
 
   /**
@@ -89,12 +104,26 @@ export class CandidateIndex {
           addAll(o.values.length === 0 ? this.enums : this.rarestValue(o.values));
           return true;
         case 'object':
+          if (this.objects === undefined) break;
           this.objects.lookup(o, add);
           return true;
-        default:
-          addAll(this.byKind.get(o.kind));
+        case 'string':
+        case 'number':
+          if (this.bounds === undefined) break;
+          this.bounds.lookup(o, add);
           return true;
+        case 'array':
+          if (this.arrayItems !== undefined && o.allItems !== undefined) {
+            const { schemas, owners } = this.arrayItems;
+            this.itemIndex ??= new CandidateIndex(schemas, this.compatible);
+            for (const k of this.itemIndex.candidates(o.allItems, comparing)) add(owners[k]!);
+          }
+          break;
+        default:
+          break;
       }
+      addAll(this.byKind.get(o.kind));
+      return true;
     };
     if (!collect(original)) return all();
     return found.sort((a, b) => a - b);
@@ -116,18 +145,30 @@ export class CandidateIndex {
         if (u.subschemas.length === 1 || u.criterion !== 'allOf') for (const member of u.subschemas) this.addFaces(member, j, false, seen);
         return;
       case 'const':
-        push(this.byConst, jsonHash(u.value), j);
+        append(this.byConst, jsonHash(u.value), j);
         return;
       case 'enum':
         this.enums.push(j);
-        for (const hash of new Set(u.values.map(jsonHash))) push(this.byEnumValue, hash, j);
+        for (const hash of new Set(u.values.map(jsonHash))) append(this.byEnumValue, hash, j);
         return;
       case 'object':
+        if (this.objects === undefined) break;
         this.objects.add(u, j);
         return;
+      case 'string':
+      case 'number':
+        if (this.bounds === undefined) break;
+        this.bounds.add(u, j);
+        return;
+      case 'array':
+        if (this.arrayItems === undefined || u.allItems === undefined) break;
+        this.arrayItems.schemas.push(u.allItems);
+        this.arrayItems.owners.push(j);
+        return;
       default:
-        push(this.byKind, u.kind, j);
+        break;
     }
+    append(this.byKind, u.kind, j);
   }
 
   /** The updates holding the value of `values` that the fewest updates hold (each must hold them all). */
@@ -142,162 +183,4 @@ export class CandidateIndex {
     }
     return best;
   }
-}
-
-/**
- * A condition an original object must meet for an update object to be compatible with it:
- * `prop` (value: a property name): the original has the property or is not an open content model;
- * `req`: the original has the property and requires it; `const <name>` (value: the content hash of a
- * `const`): the original's property is not a discriminator with another hash.
- */
-interface Need {
-  readonly slot: string;
-  readonly value: string;
-  readonly key: string;
-}
-
-interface ObjectFace {
-  readonly index: number;
-  readonly needs: readonly Need[];
-}
-
-/** Update objects indexed under one need each: the one the fewest updates share. */
-class ObjectIndex {
-  private readonly pending: ObjectFace[] = [];
-  private readonly free: ObjectFace[] = [];
-  private readonly byNeed = new Map<string, ObjectFace[]>();
-  private readonly bySlot = new Map<string, ObjectFace[]>();
-
-  constructor(private readonly compatible: ReadonlySet<string>) {}
-
-  add(update: ObjectNode, index: number): void {
-    this.pending.push({ index, needs: this.needsOf(update) });
-  }
-
-  build(): void {
-    const counts = new Map<string, number>();
-    for (const face of this.pending) for (const need of face.needs) counts.set(need.key, (counts.get(need.key) ?? 0) + 1);
-    for (const face of this.pending) {
-      let best: Need | undefined;
-      for (const need of face.needs) {
-        if (best === undefined) best = need;
-        else {
-          const byCount = counts.get(need.key)! - counts.get(best.key)!;
-          if (byCount < 0 || (byCount === 0 && slotRank(need) < slotRank(best))) best = need;
-        }
-      }
-      if (best === undefined) this.free.push(face);
-      else {
-        push(this.byNeed, best.key, face);
-        push(this.bySlot, best.slot, face);
-      }
-    }
-    this.pending.length = 0;
-  }
-
-  /** Calls `add` with every update object whose needs `original` meets. */
-  lookup(original: ObjectNode, add: (index: number) => void): void {
-    const open = isOpenContentModel(original);
-    const check = (faces: readonly ObjectFace[] | undefined): void => {
-      for (const face of faces ?? []) if (face.needs.every((need) => meets(original, open, need))) add(face.index);
-    };
-    check(this.free);
-    if (open) for (const name of original.properties.keys()) check(this.byNeed.get(needKey('prop', name)));
-    else check(this.bySlot.get('prop'));
-    for (const name of original.required) {
-      const property = original.properties.get(name);
-      if (property === undefined) continue;
-      check(this.byNeed.get(needKey('req', name)));
-      const value = discriminator(property);
-      const slot = constSlot(name);
-      check(value === undefined ? this.bySlot.get(slot) : this.byNeed.get(needKey(slot, value)));
-    }
-  }
-
-  private needsOf(update: ObjectNode): Need[] {
-    const needs: Need[] = [];
-    for (const [name, schema] of update.properties) {
-      // A property with an empty schema may be added to an open content model (diff: object.ts).
-      if (isEmptySchema(schema)) continue;
-      const required = update.required.has(name);
-      const hasDefault = schema.common.hasDefault;
-      if (required && !hasDefault) {
-        needs.push(makeNeed('req', name));
-        const value = discriminator(schema);
-        if (value !== undefined) needs.push(makeNeed(constSlot(name), value));
-      }
-      const addedToOpen = !required
-        ? 'OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL'
-        : hasDefault
-          ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL'
-          : 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL';
-      if (!this.compatible.has(addedToOpen)) needs.push(makeNeed('prop', name));
-    }
-    return needs;
-  }
-}
-
-function meets(original: ObjectNode, open: boolean, need: Need): boolean {
-  switch (need.slot) {
-    case 'prop':
-      return !open || original.properties.has(need.value);
-    case 'req':
-      return original.properties.has(need.value) && original.required.has(need.value);
-    default: {
-      // `const <name>`: the `req` need on the same property decides when the original lacks it.
-      const property = original.properties.get(need.slot.slice(CONST_PREFIX.length));
-      const value = property === undefined ? undefined : discriminator(property);
-      return value === undefined || value === need.value;
-    }
-  }
-}
-
-const CONST_PREFIX = 'const ';
-
-function constSlot(name: string): string {
-  return CONST_PREFIX + name;
-}
-
-function makeNeed(slot: string, value: string): Need {
-  return { slot, value, key: needKey(slot, value) };
-}
-
-function needKey(slot: string, value: string): string {
-  return `${slot}\u0000${value}`;
-}
-
-/** Index under a discriminator first, then a required property, then any property. */
-function slotRank(need: Need): number {
-  return need.slot === 'prop' ? 2 : need.slot === 'req' ? 1 : 0;
-}
-
-/** Parts a synthetic allOf may have besides its `const` for it to count as a discriminator. */
-const LEAF_PARTS: ReadonlySet<string> = new Set(['const', 'string', 'number', 'boolean', 'null', 'enum', 'conditional']);
-const discriminators = new WeakMap<Node, string | null>();
-
-/**
- * The content hash of a property schema's `const` when two such schemas with different values always diff
- * as incompatible: a `const` alone, or beside leaf keyword groups only (`{"type":"string","const":"A"}`):
- * there the other parts can be matched neither with the `const` nor with anything in its place.
- */
-function discriminator(node: Node): string | undefined {
-  const schema = deref(node);
-  let value = discriminators.get(schema);
-  if (value === undefined) {
-    value = null;
-    if (isConnectBytes(schema)) value = null;
-    else if (schema.kind === 'const') value = String(jsonHash(schema.value));
-    else if (schema.kind === 'combined' && schema.synthetic && schema.subschemas.every((part) => LEAF_PARTS.has(part.kind))) {
-      const part = schema.subschemas.find((p) => p.kind === 'const');
-      if (part?.kind === 'const') value = String(jsonHash(part.value));
-    }
-    discriminators.set(schema, value);
-  }
-  return value ?? undefined;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
 }

@@ -37,8 +37,11 @@ export function compareCombined(ctx: DiffContext, original: CombinedNode, update
     leftSize: left.length,
     rightSize: right.length,
     candidates: (i) => (index ??= new CandidateIndex(right.map((s) => s.node), ctx.shared.compatible)).candidates(left[i]!.node, comparing),
-    leftKeys: (i) => left[i]!.keys,
-    rightKeys: (j) => right[j]!.keys,
+    leftKeys: (i) => [...left[i]!.keys, `at:${i}`],
+    rightKeys: (j) => [...right[j]!.keys, `at:${j}`],
+    // Only incompatible differences are wanted: once the matching cannot cover the smaller side, the
+    // verdict is known and the compatible differences of the pairs still unmatched do not matter.
+    stopWhenShort: ctx.shared.incompatibleOnly,
     edge: (i, j) => {
       let compatible = false;
       ctx.at(`${original.criterion}/${i}`, () => {

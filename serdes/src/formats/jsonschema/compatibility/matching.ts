@@ -3,10 +3,11 @@
  * tested only when the search reaches it, and at most once.
  *
  * Each left vertex first tries the right vertices sharing one of its preference keys (between versions
- * of a schema: the same subschema, or the same title), which usually matches everything with one test
- * per vertex. Vertices still unmatched then search augmenting paths (Kuhn's algorithm, iteratively, so
- * long paths cannot overflow the stack) through their candidates only. The search stops once the
- * smaller side is covered.
+ * of a schema: the same subschema, the same title, the same position), which usually matches everything
+ * with one test per vertex. Vertices still unmatched then search augmenting paths (Kuhn's algorithm,
+ * iteratively, so long paths cannot overflow the stack) through their candidates only, trying the
+ * unmatched candidates first. The search stops once the smaller side is covered, or, if asked, once it
+ * cannot be: a vertex without an augmenting path stays unmatched in every later matching (Kuhn's lemma).
  */
 
 export interface MatchingProblem {
@@ -19,6 +20,8 @@ export interface MatchingProblem {
   rightKeys(j: number): readonly string[];
   /** Whether `i` and `j` are joined; the matching asks at most once per pair. */
   edge(i: number, j: number): boolean;
+  /** Stop as soon as the smaller side cannot be covered (the caller needs no maximum matching then). */
+  readonly stopWhenShort?: boolean;
 }
 
 /** The right vertex matched to each left vertex, or -1, in a maximum matching. */
@@ -46,8 +49,11 @@ class Matcher {
 
   run(): Int32Array {
     this.matchPreferred();
+    let unmatchable = 0;
     for (let i = 0; i < this.problem.leftSize && this.matched < this.target; i++) {
-      if (this.matchOfLeft[i] === -1 && this.augment(i)) this.matched++;
+      if (this.matchOfLeft[i] !== -1) continue;
+      if (this.augment(i)) this.matched++;
+      else if (this.problem.stopWhenShort && this.problem.leftSize - ++unmatchable < this.target) break;
     }
     return this.matchOfLeft;
   }
@@ -79,6 +85,13 @@ class Matcher {
 
   /** Kuhn's search for an augmenting path from the unmatched left vertex `root`. */
   private augment(root: number): boolean {
+    // An unmatched candidate ends the search at once; only matched ones need a path.
+    for (const j of this.candidatesOf(root)) {
+      if (this.matchOfRight[j] === -1 && this.edge(root, j)) {
+        this.link(root, j);
+        return true;
+      }
+    }
     const stamp = ++this.stamp;
     const lefts = [root];
     const positions = [0];
