@@ -4,9 +4,11 @@
  */
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { CompatibilityLevel } from '@schemata/serdes';
-import { describeStore, DEFAULTS, type LogLevel, type RegistryConfig } from './config.js';
+import { describeStore, DEFAULTS, storeOptionsOf, type LogLevel, type RegistryConfig } from './config.js';
 import { Registry } from './core/index.js';
-import { clientErrorHandler, frameworkErrorHandler, installHttp } from './http/index.js';
+import type { LoaderLimits } from './core/schemas.js';
+import { PooledSchemaWork, type SchemaWorkOptions } from './schema-work/pool.js';
+import { clientErrorHandler, enforceBodyDeadline, frameworkErrorHandler, installHttp } from './http/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
@@ -16,6 +18,8 @@ export interface AppOptions {
   /** Close the store when the app closes (startServer's own store: yes; a caller's: no, by default). */
   ownsStore?: boolean;
   bodyLimit?: number;
+  /** Milliseconds a request body may take to arrive whole (408, or the connection closed, after). */
+  bodyTimeout?: number;
   defaultCompatibility?: CompatibilityLevel;
   /** The application's log (start-up, shutdown, 5xx errors); wins over `logLevel`. */
   logger?: Logger;
@@ -23,6 +27,10 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** Sees every route as it is registered (the OpenAPI test compares them with openapi.yaml). */
   onRoute?: (route: RouteOptions) => void;
+  /** Where schema work runs (default: worker threads as `SCHEMA_WORK_DEFAULTS`, started on first use). */
+  schemaWork?: SchemaWorkOptions;
+  /** Bounds on submitted schemas beyond `schemaWork.limits` (default: DEFAULT_LOADER_LIMITS). */
+  loaderLimits?: LoaderLimits;
 }
 
 // Subjects are path segments and may be long; the router's default limit (100) would turn them into 404s.
@@ -31,7 +39,12 @@ const MAX_PARAM_LENGTH = 64 * 1024;
 /** Opens the store (idempotent), builds the registry and its routes; the caller listens (or injects). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await options.store.open();
-  const registry = new Registry(options.store, { defaultCompatibility: options.defaultCompatibility ?? DEFAULTS.defaultCompatibility });
+  const work = new PooledSchemaWork({ limits: DEFAULTS.schemaLimits, ...options.schemaWork });
+  const registry = new Registry(options.store, {
+    defaultCompatibility: options.defaultCompatibility ?? DEFAULTS.defaultCompatibility,
+    work,
+    ...(options.loaderLimits ? { limits: options.loaderLimits } : {}),
+  });
   const log = options.logger ?? createLogger(options.logLevel ?? 'silent');
   const app = Fastify({
     // Off: fastify's logger costs every request listeners and a child logger even with request logging
@@ -42,8 +55,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler(log),
     clientErrorHandler,
   });
+  enforceBodyDeadline(app.server, options.bodyTimeout ?? DEFAULTS.bodyTimeout);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  installHttp(app, registry, { clusterId: 'schemata' }, log);
+  installHttp(app, registry, { clusterId: 'schemata' }, log, options.store.replication);
+  app.addHook('onClose', () => work.close());
   if (options.ownsStore) app.addHook('onClose', () => options.store.close());
   return app;
 }
@@ -61,9 +76,9 @@ export interface RunningServer {
 export async function startServer(config: RegistryConfig): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const store = await createStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
+    ...storeOptionsOf(config),
     onError: (message, err) => log.error({ err }, message),
+    onInfo: (message) => log.info(message),
   });
   let app: FastifyInstance;
   try {
@@ -71,8 +86,11 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       store,
       ownsStore: true,
       bodyLimit: config.bodyLimit,
+      bodyTimeout: config.bodyTimeout,
       defaultCompatibility: config.defaultCompatibility,
       logger: log,
+      schemaWork: { threads: config.schemaWorkers, budgetMs: config.schemaWorkTimeoutMs, limits: config.schemaLimits, warm: true },
+      loaderLimits: { maxSchemaBytes: config.maxSchemaSize, maxReferences: config.maxSchemaReferences },
     });
   } catch (e) {
     await store.close().catch(() => {});
@@ -83,6 +101,8 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  // Kafka: join the election once the URL other processes forward writes to is known.
+  if (store.replication) await store.replication.join(config.advertisedUrl ?? url);
   // Printed whatever the log level: scripts and tests wait for this line.
   const described = describeStore(config);
   process.stdout.write(`schema registry listening on ${url} (store: ${described})\n`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-/** `schema-registry [serve|migrate] [options]`: see `--help`. */
-import { ConfigError, describeStore, HELP, loadConfig } from './config.js';
+/** `schema-registry [serve|migrate|export FILE|import FILE] [options]`: see `--help`. */
+import { ConfigError, describeStore, HELP, loadConfig, storeOptionsOf } from './config.js';
 
 async function main(): Promise<number> {
   let invocation;
@@ -11,7 +11,7 @@ async function main(): Promise<number> {
     process.stderr.write(`schema-registry: ${e.message}\nRun schema-registry --help for usage.\n`);
     return 2;
   }
-  const { command, help, config } = invocation;
+  const { command, help, config, migration } = invocation;
   if (help) {
     process.stdout.write(HELP);
     return 0;
@@ -20,7 +20,8 @@ async function main(): Promise<number> {
   // Loaded only now: `--help` and flag errors should not wait for fastify and the database drivers.
   if (command === 'migrate') {
     const { createStore } = await import('./store/index.js');
-    const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    // Kafka: creates (or checks) the schemas topic and reads it once.
+    const store = await createStore(storeOptionsOf(config));
     try {
       await store.open();
     } finally {
@@ -28,6 +29,10 @@ async function main(): Promise<number> {
     }
     process.stdout.write(`migrations applied (store: ${describeStore(config)})\n`);
     return 0;
+  }
+  if ((command === 'export' || command === 'import') && migration) {
+    const { runMigration } = await import('./migration/command.js');
+    return runMigration(command, migration, config);
   }
 
   // Signal handlers go in before the server starts (and prints its ready line): a SIGTERM that arrives

@@ -7,9 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp } from '../../registry/src/app.js';
 import { createStore } from '../../registry/src/store/index.js';
+import { announceKafkaSkip, freshTopic, KAFKA_BOOTSTRAP_SERVERS } from './kafka.js';
 import { announcePostgresSkip, DATABASE_URL, freshDatabase } from './postgres.js';
 
-export type Backend = 'pglite' | 'postgres';
+export type Backend = 'pglite' | 'postgres' | 'kafka';
 
 export interface LiveRegistry {
   backend: Backend;
@@ -21,7 +22,13 @@ export interface LiveRegistry {
 
 export async function startLiveRegistry(backend: Backend, label: string): Promise<LiveRegistry> {
   const db = backend === 'postgres' ? await freshDatabase(label) : undefined;
-  const store = await createStore(db ? { databaseUrl: db.url } : { dataDir: 'memory://' });
+  const store = await createStore(
+    db
+      ? { databaseUrl: db.url }
+      : backend === 'kafka'
+        ? { kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic(label) }
+        : { dataDir: 'memory://' },
+  );
   let app: FastifyInstance;
   try {
     app = await buildApp({ store, ownsStore: true });
@@ -33,6 +40,8 @@ export async function startLiveRegistry(backend: Backend, label: string): Promis
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  // Kafka: a one-member election makes this process the primary.
+  await store.replication?.join(`http://127.0.0.1:${port}`);
   return {
     backend,
     url: `http://127.0.0.1:${port}`,
@@ -60,13 +69,16 @@ export function useRegistry(backend: Backend, label: string): () => LiveRegistry
 }
 
 /**
- * Declares `body` once per backend: always on in-memory PGlite, and on Postgres when DATABASE_URL is set
- * (otherwise the Postgres block is a visibly skipped describe, and a SKIPPED line is printed).
+ * Declares `body` once per backend: always on in-memory PGlite, on Postgres when DATABASE_URL is set and on
+ * a Kafka topic when KAFKA_BOOTSTRAP_SERVERS is set (otherwise those blocks are visibly skipped describes,
+ * and a SKIPPED line is printed).
  */
 export function eachBackend(suite: string, body: (backend: Backend) => void): void {
   describe(`${suite} on PGlite (in memory)`, () => body('pglite'));
   announcePostgresSkip(`${suite} on Postgres`);
   describe.skipIf(!DATABASE_URL)(`${suite} on Postgres`, () => body('postgres'));
+  announceKafkaSkip(`${suite} on Kafka`);
+  describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)(`${suite} on Kafka`, () => body('kafka'));
 }
 
 export const SR_JSON = 'application/vnd.schemaregistry.v1+json';

@@ -16,7 +16,8 @@ export interface RegistryProcess {
 export function startRegistryProcess(env: Record<string, string>, args: string[] = []): Promise<RegistryProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      // The store is what `env` says: a broker or database in the test environment must not select it.
+      env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: '', DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,17 +19,62 @@ describe('configuration', () => {
     expect(loadConfig([], {})).toEqual({
       command: 'serve',
       help: false,
-      config: { port: 8081, host: '127.0.0.1', dataDir: './data', bodyLimit: 16 * 1024 * 1024, defaultCompatibility: 'BACKWARD', logLevel: 'info' },
+      config: {
+        port: 8081,
+        host: '127.0.0.1',
+        dataDir: './data',
+        schemasTopic: '_schemas',
+        topicReplicationFactor: 1,
+        kafkaSessionTimeoutMs: 6000,
+        bodyLimit: 16 * 1024 * 1024,
+        bodyTimeout: 60_000,
+        defaultCompatibility: 'BACKWARD',
+        logLevel: 'info',
+        schemaWorkers: Math.min(availableParallelism(), 4),
+        schemaWorkTimeoutMs: 10_000,
+        maxSchemaSize: 8 * 1024 * 1024,
+        maxSchemaReferences: 2_000,
+        schemaLimits: { maxFields: 10_000, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 256 },
+      },
     });
   });
 
+  it('reads the schema work settings and limits', () => {
+    const env = { SCHEMA_WORKERS: '0', SCHEMA_WORK_TIMEOUT: '250ms', MAX_SCHEMA_FIELDS: '50', MAX_SCHEMA_SIZE: '1mb' };
+    const config = loadConfig(['--max-schema-depth', '12', '--max-schema-references', '7'], env).config;
+    expect(config).toMatchObject({ schemaWorkers: 0, schemaWorkTimeoutMs: 250, maxSchemaSize: 1024 * 1024, maxSchemaReferences: 7 });
+    expect(config.schemaLimits).toEqual({ maxFields: 50, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 12 });
+    // The defaults object itself is never changed by a load.
+    expect(loadConfig([], {}).config.schemaLimits.maxFields).toBe(10_000);
+  });
+
+  it('reads the Kafka store settings', () => {
+    const env = { KAFKA_BOOTSTRAP_SERVERS: 'k1:9092,k2:9093', SCHEMAS_TOPIC: 'my_schemas', KAFKA_TOPIC_REPLICATION_FACTOR: '3', KAFKA_SESSION_TIMEOUT_MS: '10000' };
+    expect(loadConfig(['--advertised-url', 'http://sr-1:8081/', '--kafka-group-id', 'g'], env).config).toMatchObject({
+      kafkaBootstrapServers: 'k1:9092,k2:9093',
+      schemasTopic: 'my_schemas',
+      topicReplicationFactor: 3,
+      kafkaSessionTimeoutMs: 10000,
+      kafkaGroupId: 'g',
+      advertisedUrl: 'http://sr-1:8081',
+    });
+    const bad: [string[], Record<string, string>, RegExp][] = [
+      [[], { KAFKA_BOOTSTRAP_SERVERS: 'k1' }, /KAFKA_BOOTSTRAP_SERVERS must be host:port/],
+      [['--schemas-topic', 'a/b'], {}, /--schemas-topic must be a Kafka topic name/],
+      [[], { KAFKA_TOPIC_REPLICATION_FACTOR: '0' }, /KAFKA_TOPIC_REPLICATION_FACTOR must be an integer/],
+      [['--advertised-url', 'sr:8081'], {}, /--advertised-url must be http/],
+      [[], { KAFKA_BOOTSTRAP_SERVERS: 'k:9092', DATABASE_URL: 'postgres://h/db' }, /either DATABASE_URL .* or KAFKA_BOOTSTRAP_SERVERS/],
+    ];
+    for (const [argv, e, message] of bad) expect(() => loadConfig(argv, e)).toThrow(message);
+  });
+
   it('reads the environment, and flags win over it', () => {
-    const env = { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/var/lib/sr', BODY_LIMIT: '512kb', DEFAULT_COMPATIBILITY: 'full', LOG_LEVEL: 'WARN' };
-    expect(loadConfig([], env).config).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/sr', bodyLimit: 512 * 1024, defaultCompatibility: 'FULL', logLevel: 'warn' });
-    const flags = ['migrate', '--port', '0', '--body-limit', '2mb', '--database-url', 'postgresql://u@h/db', '--default-compatibility', 'NONE'];
+    const env = { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/var/lib/sr', BODY_LIMIT: '512kb', BODY_TIMEOUT: '5s', DEFAULT_COMPATIBILITY: 'full', LOG_LEVEL: 'WARN' };
+    expect(loadConfig([], env).config).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/sr', bodyLimit: 512 * 1024, bodyTimeout: 5000, defaultCompatibility: 'FULL', logLevel: 'warn' });
+    const flags = ['migrate', '--port', '0', '--body-limit', '2mb', '--body-timeout', '250', '--database-url', 'postgresql://u@h/db', '--default-compatibility', 'NONE'];
     const inv = loadConfig(flags, env);
     expect(inv.command).toBe('migrate');
-    expect(inv.config).toMatchObject({ port: 0, bodyLimit: 2 * 1024 * 1024, databaseUrl: 'postgresql://u@h/db', defaultCompatibility: 'NONE', host: '0.0.0.0' });
+    expect(inv.config).toMatchObject({ port: 0, bodyLimit: 2 * 1024 * 1024, bodyTimeout: 250, databaseUrl: 'postgresql://u@h/db', defaultCompatibility: 'NONE', host: '0.0.0.0' });
   });
 
   it('rejects bad values and unknown flags with a ConfigError naming the setting', () => {
@@ -38,8 +83,13 @@ describe('configuration', () => {
       [[], { PORT: '70000' }, /PORT/],
       [[], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
       [['--body-limit', 'lots'], {}, /--body-limit/],
+      [['--body-timeout', '1m'], {}, /--body-timeout/],
+      [[], { BODY_TIMEOUT: '0s' }, /BODY_TIMEOUT/],
       [['--default-compatibility', 'SIDEWAYS'], {}, /--default-compatibility/],
       [['--log-level', 'loud'], {}, /--log-level/],
+      [['--schema-work-timeout', '0'], {}, /--schema-work-timeout must be at least 1ms/],
+      [[], { MAX_SCHEMA_FIELDS: 'many' }, /MAX_SCHEMA_FIELDS/],
+      [[], { SCHEMA_WORKERS: '-1' }, /SCHEMA_WORKERS/],
       [['--nope'], {}, /nope/],
       [['serve', 'extra'], {}, /unexpected/],
       [['launch'], {}, /unknown command/],
@@ -69,7 +119,8 @@ describe('configuration', () => {
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The store is what each test says: a Kafka broker in the environment (CI) must not select Kafka here.
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -80,7 +131,10 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
 
 /** Starts `serve` on a free port and resolves with its ready line once printed. */
 function serve(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], {
+    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise<{ url: string; readyLine: string; output(): string; stop(): Promise<number | null> }>((resolve, reject) => {

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceKafkaSkip, KAFKA_BOOTSTRAP_SERVERS } from '../helpers/kafka.js';
 import { announcePostgresSkip, DATABASE_URL } from '../helpers/postgres.js';
 import { startRegistry, type TestRegistry } from './server.js';
 
@@ -21,7 +22,7 @@ function runSuite(url: string): Promise<{ code: number | null; output: string }>
   });
 }
 
-function conformance(backend: 'pglite' | 'postgres') {
+function conformance(backend: 'pglite' | 'postgres' | 'kafka') {
   let registry: TestRegistry;
   beforeAll(async () => {
     registry = await startRegistry(backend);
@@ -47,3 +48,6 @@ describe('conformance suite on PGlite (in memory)', () => conformance('pglite'))
 
 announcePostgresSkip('conformance suite on Postgres');
 describe.skipIf(!DATABASE_URL)('conformance suite on Postgres', () => conformance('postgres'));
+
+announceKafkaSkip('conformance suite on Kafka');
+describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('conformance suite on Kafka', () => conformance('kafka'));

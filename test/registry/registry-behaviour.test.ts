@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../registry/src/app.js';
 import { createLogger } from '../../registry/src/log.js';
 import { createStore } from '../../registry/src/store/index.js';
+import { announceKafkaSkip, KAFKA_BOOTSTRAP_SERVERS } from '../helpers/kafka.js';
 import { announcePostgresSkip, DATABASE_URL } from '../helpers/postgres.js';
 import { call, startRegistry, type TestRegistry } from './server.js';
 
@@ -14,7 +15,7 @@ const rec = (name: string, fields: { name: string; type: string; default?: unkno
   JSON.stringify({ type: 'record', name, namespace: 'behaviour', fields });
 const enc = encodeURIComponent;
 
-function behaviour(backend: 'pglite' | 'postgres') {
+function behaviour(backend: 'pglite' | 'postgres' | 'kafka') {
   let r: TestRegistry;
   const req = (method: string, path: string, body?: unknown) => call(r.url, method, path, body === undefined ? {} : { body });
   const register = (subject: string, body: Record<string, unknown>) => req('POST', `/subjects/${enc(subject)}/versions`, body);
@@ -225,6 +226,9 @@ describe('registry behaviour on PGlite', () => behaviour('pglite'));
 
 announcePostgresSkip('registry behaviour on Postgres');
 describe.skipIf(!DATABASE_URL)('registry behaviour on Postgres', () => behaviour('postgres'));
+
+announceKafkaSkip('registry behaviour on Kafka');
+describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('registry behaviour on Kafka', () => behaviour('kafka'));
 
 describe('unexpected failures', () => {
   it('are answered 500 in Confluent\'s shape and logged with the request line, never the body', async () => {

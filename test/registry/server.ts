@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../registry/src/app.js';
 import { createStore, type Store } from '../../registry/src/store/index.js';
+import { freshTopic, KAFKA_BOOTSTRAP_SERVERS } from '../helpers/kafka.js';
 import { freshDatabase } from '../helpers/postgres.js';
 
 export interface TestRegistry {
@@ -15,15 +16,23 @@ export interface TestRegistry {
 }
 
 export async function startRegistry(
-  backend: 'pglite' | 'postgres' = 'pglite',
+  backend: 'pglite' | 'postgres' | 'kafka' = 'pglite',
   options: Omit<AppOptions, 'store' | 'ownsStore'> = {},
 ): Promise<TestRegistry> {
   const db = backend === 'postgres' ? await freshDatabase('registry') : undefined;
-  const store = await createStore(db ? { databaseUrl: db.url } : { dataDir: 'memory://' });
+  const store = await createStore(
+    db
+      ? { databaseUrl: db.url }
+      : backend === 'kafka'
+        ? { kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic('registry') }
+        : { dataDir: 'memory://' },
+  );
   const app = await buildApp({ store, ownsStore: true, ...options });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  // Kafka: a one-member election makes this process the primary.
+  await store.replication?.join(`http://127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     app,

@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { contentHash, guidOf } from '../../registry/src/core/identity.js';
 import { createStore, type NewSchema, type Store, type StoreEvent } from '../../registry/src/store/index.js';
+import { announceKafkaSkip, freshTopic, KAFKA_BOOTSTRAP_SERVERS } from '../helpers/kafka.js';
 import { announcePostgresSkip, DATABASE_URL, freshDatabase } from '../helpers/postgres.js';
 
+/** A schema with its real content hash and guid (the Kafka store computes them from the records it reads). */
 function schema(context: string, text: string, extra: Partial<NewSchema> = {}): NewSchema {
-  return {
-    context,
-    guid: `guid-${text}`,
-    schemaType: 'AVRO',
-    schema: text,
-    references: [],
-    hash: `hash-${text}`,
-    referenceTargets: [],
-    ...extra,
-  };
+  const content = { schemaType: 'AVRO' as const, schema: text, references: [], ...extra };
+  const hash = contentHash(content);
+  return { context, guid: guidOf(hash), hash, referenceTargets: [], ...content };
 }
 
-/** The same contract tests for every SQL backend. */
+/** The same contract tests for every store: SQL (PGlite, Postgres) and Kafka. */
 function storeContract(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>) {
   describe(name, () => {
     let store: Store;
@@ -24,7 +20,9 @@ function storeContract(name: string, open: () => Promise<{ store: Store; cleanup
     beforeAll(async () => {
       ({ store, cleanup } = await open());
       await store.open();
-      await store.open(); // migrations are idempotent
+      await store.open(); // idempotent (SQL: migrations; Kafka: the catch-up)
+      // Kafka: a one-member election makes this store the primary.
+      await store.replication?.join('http://127.0.0.1:1');
     });
     afterAll(async () => {
       await store.close();
@@ -32,17 +30,25 @@ function storeContract(name: string, open: () => Promise<{ store: Store; cleanup
     });
 
     it('allocates ids per context, one past the largest ever, and finds schemas by id, hash and guid', async () => {
-      const a = await store.write((tx) => tx.insertSchema(schema('.', '"a"')));
-      const b = await store.write((tx) => tx.insertSchema(schema('.', '"b"')));
-      const c = await store.write((tx) => tx.insertSchema(schema('.ctx1', '"c"')));
+      // Each schema with a version: a Kafka topic holds schemas only as subject-versions.
+      const put = (context: string, text: string, extra: Partial<NewSchema> = {}) =>
+        store.write(async (tx) => {
+          const id = await tx.insertSchema(schema(context, text, extra));
+          const subject = context === '.' ? `alloc-${text}` : `:${context}:alloc-${text}`;
+          await tx.insertVersion({ subject, context, version: 1, schemaId: id, deleted: false, ts: 1 });
+          return id;
+        });
+      const a = await put('.', '"a"');
+      const b = await put('.', '"b"');
+      const c = await put('.ctx1', '"c"');
       expect([a, b, c]).toEqual([1, 2, 1]);
       expect((await store.schemaById('.', 2))?.schema).toBe('"b"');
       expect(await store.schemaById('.ctx1', 2)).toBeUndefined();
-      expect(await store.schemaIdByHash('.', 'hash-"a"')).toBe(1);
-      expect((await store.schemasByGuid('guid-"c"')).map((s) => [s.context, s.id])).toEqual([['.ctx1', 1]]);
+      expect(await store.schemaIdByHash('.', schema('.', '"a"').hash)).toBe(1);
+      expect((await store.schemasByGuid(schema('.', '"c"').guid)).map((s) => [s.context, s.id])).toEqual([['.ctx1', 1]]);
       // An imported id raises the counter; the next allocated id follows it.
-      expect(await store.write((tx) => tx.insertSchema(schema('.', '"imp"', { id: 50 })))).toBe(50);
-      expect(await store.write((tx) => tx.insertSchema(schema('.', '"d"')))).toBe(51);
+      expect(await put('.', '"imp"', { id: 50 })).toBe(50);
+      expect(await put('.', '"d"')).toBe(51);
       expect(await store.maxSchemaId('.')).toBe(51);
     });
 
@@ -149,6 +155,26 @@ function storeContract(name: string, open: () => Promise<{ store: Store; cleanup
       expect((await store.listSettings()).filter((e) => e.scope.startsWith('ls-'))).toEqual([]);
     });
 
+    it('lists every context\'s id counter, emptied ones included, and raises a counter without ever lowering it', async () => {
+      await store.write(async (tx) => {
+        const id = await tx.insertSchema(schema('.ic-a', '"ic"', { id: 7 }));
+        await tx.insertVersion({ subject: ':.ic-a:s', context: '.ic-a', version: 1, schemaId: id, deleted: true, ts: 1 });
+      });
+      await store.write((tx) => tx.purgeVersion(':.ic-a:s', 1));
+      expect(await store.contexts()).not.toContain('.ic-a');
+      const counters = async () => (await store.idCounters()).filter((c) => c.context.startsWith('.ic-'));
+      expect(await counters()).toEqual([{ context: '.ic-a', maxId: 7 }]);
+      await store.write(async (tx) => {
+        await tx.raiseIdCounter('.ic-a', 5);
+        await tx.raiseIdCounter('.ic-b', 12);
+      });
+      expect(await counters()).toEqual([
+        { context: '.ic-a', maxId: 7 },
+        { context: '.ic-b', maxId: 12 },
+      ]);
+      expect(await store.write((tx) => tx.insertSchema(schema('.ic-b', '"ic3"')))).toBe(13);
+    });
+
     it('reads the settings of a scope chain, with or without a subject\'s versions, in one query', async () => {
       const chain = ['ss-s', ':.ss:', ':.__GLOBAL:', 'ss-"quoted",{}'];
       expect(await store.scopeSettings(chain)).toEqual([{}, {}, {}, {}]);
@@ -190,7 +216,7 @@ function storeContract(name: string, open: () => Promise<{ store: Store; cleanup
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
-      expect(await store.schemaIdByHash('.rb', 'hash-"rolled-back"')).toBeUndefined();
+      expect(await store.schemaIdByHash('.rb', schema('.rb', '"rolled-back"').hash)).toBeUndefined();
       expect(await store.config('rb')).toBeUndefined();
       expect(await store.maxSchemaId('.rb')).toBe(0);
     });
@@ -200,15 +226,15 @@ function storeContract(name: string, open: () => Promise<{ store: Store; cleanup
       const ids = await Promise.all(
         Array.from({ length: n }, (_, i) =>
           store.write(async (tx) => {
-            const versions = await tx.subjectVersions('race');
+            const versions = await tx.subjectVersions(':.race:race');
             const id = await tx.insertSchema(schema('.race', `"race-${i}"`));
-            await tx.insertVersion({ subject: 'race', context: '.race', version: versions.length + 1, schemaId: id, deleted: false, ts: i });
+            await tx.insertVersion({ subject: ':.race:race', context: '.race', version: versions.length + 1, schemaId: id, deleted: false, ts: i });
             return id;
           }),
         ),
       );
       expect(new Set(ids).size).toBe(n);
-      expect((await store.subjectVersions('race')).map((v) => v.version)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect((await store.subjectVersions(':.race:race')).map((v) => v.version)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     });
   });
 }
@@ -221,6 +247,14 @@ describe.skipIf(!DATABASE_URL)('Postgres', () => {
     const db = await freshDatabase('store');
     return { store: await createStore({ databaseUrl: db.url, poolSize: 8 }), cleanup: () => db.drop() };
   });
+});
+
+announceKafkaSkip('KafkaStore');
+describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('Kafka', () => {
+  storeContract('KafkaStore on a fresh topic', async () => ({
+    store: await createStore({ kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic('contract') }),
+    cleanup: async () => {},
+  }));
 });
 
 describe.skipIf(!DATABASE_URL)('Postgres notifications between processes', () => {

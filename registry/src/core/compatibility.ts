@@ -5,12 +5,13 @@
  * every live version from newest to oldest, stopping at the first failure. A different schemaType is
  * incompatible unless the level is NONE. Messages follow Confluent's wording so tools that grep them work.
  */
-import type { CompatibilityIssue, CompatibilityLevel, Config, Metadata, ParsedSchema, SchemaType } from '@schemata/serdes';
+import type { CompatibilityIssue, CompatibilityLevel, Config, Metadata, SchemaType } from '@schemata/serdes';
+import type { SchemaSource } from '../schema-work/types.js';
 import type { StoreReader, VersionWithSchema } from '../store/store.js';
 import type { ConfigService } from './config.js';
 import { canonicalMetadata } from './data-contracts.js';
 import { invalidSchema, RegistryError, versionNotFound } from './errors.js';
-import type { SchemaLoader } from './schemas.js';
+import { workError, type SchemaLoader } from './schemas.js';
 import type { RegistryState } from './state.js';
 import { parseSubject } from './subjects.js';
 import { schemaText, type CompatibilityResult, type SchemaRequest } from './types.js';
@@ -23,10 +24,11 @@ export interface CheckOptions {
 
 export const DIFFERENT_SCHEMA_TYPE = 'Incompatible because of different schema type';
 const MAX_SCHEMA_IN_MESSAGE = 10 * 1024;
+const UNEXPECTED = 'Unexpected exception during compatibility check:';
 
 export interface Candidate {
   readonly schemaType: SchemaType;
-  readonly parsed: ParsedSchema;
+  readonly source: SchemaSource;
   readonly metadata?: Metadata | undefined;
 }
 
@@ -47,14 +49,16 @@ function oldSchemaNotes(previous: VersionWithSchema): string[] {
   return [`{oldSchemaVersion: ${previous.version}}`, `{oldSchema: ${shown}}`];
 }
 
-function issues(reader: ParsedSchema, writer: ParsedSchema, schemaType: SchemaType, loader: SchemaLoader, config: Config): string[] {
-  try {
-    const format = loader.formatOf(schemaType);
-    const options = { validateFields: config.validateFields === true, ...(config.compatibilityPolicy ? { policy: config.compatibilityPolicy } : {}) };
-    return format.backwardIssues(reader, writer, options).map((i) => describeIssue(schemaType, i));
-  } catch (e) {
-    return [`Unexpected exception during compatibility check: ${e instanceof Error ? e.message : String(e)}`];
-  }
+/**
+ * The described issues of `newer` reading data written with `older`. A schema that breaks the checker is
+ * an answer (Confluent reports the exception as a message); a limit or the time budget is an error.
+ */
+async function issues(newer: SchemaSource, older: SchemaSource, schemaType: SchemaType, loader: SchemaLoader, config: Config): Promise<string[]> {
+  const options = { validateFields: config.validateFields === true, ...(config.compatibilityPolicy ? { policy: config.compatibilityPolicy } : {}) };
+  const result = await loader.work.backwardIssues(newer, older, options);
+  if (result.ok) return result.value.map((i) => describeIssue(schemaType, i));
+  if (result.failure.kind !== 'invalid') throw workError(result.failure);
+  return [`${UNEXPECTED} ${result.failure.message}`];
 }
 
 async function checkOne(
@@ -66,19 +70,19 @@ async function checkOne(
   config: Config,
 ): Promise<string[]> {
   if (previous.schema.schemaType !== candidate.schemaType) return [DIFFERENT_SCHEMA_TYPE];
-  let old: ParsedSchema;
+  let old: SchemaSource;
   try {
-    old = await loader.parsedOf(reader, previous.schema);
+    old = await loader.sourceOf(reader, previous.schema);
   } catch (e) {
-    return [`Unexpected exception during compatibility check: ${e instanceof Error ? e.message : String(e)}`];
+    return [`${UNEXPECTED} ${e instanceof Error ? e.message : String(e)}`];
   }
   const type = candidate.schemaType;
-  const backward = () => issues(candidate.parsed, old, type, loader, config);
-  const forward = () => issues(old, candidate.parsed, type, loader, config);
+  const backward = () => issues(candidate.source, old, type, loader, config);
+  const forward = () => issues(old, candidate.source, type, loader, config);
   const withNotes = (msgs: string[]) => (msgs.length > 0 ? [...msgs, ...oldSchemaNotes(previous)] : msgs);
-  if (level.startsWith('BACKWARD')) return withNotes(backward());
-  if (level.startsWith('FORWARD')) return withNotes(forward());
-  return [...forward(), ...withNotes(backward())];
+  if (level.startsWith('BACKWARD')) return withNotes(await backward());
+  if (level.startsWith('FORWARD')) return withNotes(await forward());
+  return [...(await forward()), ...withNotes(await backward())];
 }
 
 /**
@@ -107,12 +111,12 @@ export async function compatibilityMessages(
   const passed = new Set<unknown>();
   for (const p of checked) {
     if (passed.has(p.schema.id)) continue;
-    const parsed = p.schema.schemaType === candidate.schemaType ? await loader.parsedOf(reader, p.schema).catch(() => undefined) : undefined;
-    if (parsed && passed.has(parsed)) continue;
+    const source = p.schema.schemaType === candidate.schemaType ? await loader.sourceOf(reader, p.schema).catch(() => undefined) : undefined;
+    if (source && passed.has(source)) continue;
     const msgs = await checkOne(level, candidate, p, loader, reader, config);
     if (msgs.length > 0) return [...msgs, `{validateFields: '${config.validateFields === true}', compatibility: '${level}'}`];
     passed.add(p.schema.id);
-    if (parsed) passed.add(parsed);
+    if (source) passed.add(source);
   }
   return [];
 }
@@ -155,7 +159,7 @@ export class CompatibilityService {
         { schemaType: req.schemaType ?? 'AVRO', schema, references: req.references },
         { normalize: options.normalize || config.normalize === true, validate: true, allowDeletedReferences: true },
       );
-      candidate = { schemaType: prepared.schemaType, parsed: prepared.parsed, metadata: canonicalMetadata(req.metadata) };
+      candidate = { schemaType: prepared.schemaType, source: prepared.source, metadata: canonicalMetadata(req.metadata) };
     } catch (e) {
       // With verbose=true an invalid schema is an answer, not an error.
       if (options.verbose && e instanceof RegistryError && e.errorCode === 42201) return result([e.message]);

@@ -8,9 +8,10 @@ import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type Config, type Mode }
 import type { StoreReader, VersionWithSchema } from '../store/store.js';
 import { LoadingCache } from './cache.js';
 import { canonicalMetadata, canonicalRuleSet, validateRuleSet } from './data-contracts.js';
-import { invalidCompatibilityLevel, subjectCompatibilityNotConfigured, subjectNotFound } from './errors.js';
+import { invalidCompatibilityLevel, invalidSubject, subjectCompatibilityNotConfigured, subjectNotFound, unprocessable } from './errors.js';
 import { modeIn, type ModeService } from './mode.js';
 import type { RegistryState } from './state.js';
+import { requireStorable } from './storable.js';
 import { globalScope, requireValidSubject, scopeOf, subjectScope, type QualifiedSubject, type Scope } from './subjects.js';
 import type { ConfigUpdate, ConfigUpdateResponse } from './types.js';
 
@@ -141,8 +142,16 @@ export class ConfigService {
   }
 }
 
-/** Validates a config update: 42203 for unknown levels/policies, 42210 for bad rule sets. */
+/**
+ * Validates a config update: 42203 for unknown levels/policies, 42210 for bad rule sets; strings a store
+ * cannot hold (storable.ts) are 42208 in `alias` (it names a subject) and 422 elsewhere (Confluent has no
+ * rule for them: it would store them).
+ */
 function parseUpdate(body: ConfigUpdate): Config {
+  if (body.alias !== undefined) requireStorable(body.alias, () => invalidSubject(body.alias!));
+  for (const key of ['compatibilityGroup', 'defaultMetadata', 'overrideMetadata'] as const) {
+    requireStorable(body[key], (reason) => unprocessable(`Invalid ${key}: a string holds ${reason}`));
+  }
   const out: Config = {};
   if (body.compatibility !== undefined) out.compatibilityLevel = parseCompatibilityLevel(body.compatibility);
   if (body.normalize !== undefined) out.normalize = body.normalize;

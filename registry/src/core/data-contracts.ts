@@ -8,6 +8,7 @@
  */
 import type { Metadata, Rule, RuleSet } from '@schemata/serdes';
 import { invalidRuleSet } from './errors.js';
+import { requireStorable } from './storable.js';
 
 /** The reserved metadata property holding the subject version a schema was registered as. */
 export const CONFLUENT_VERSION = 'confluent:version';
@@ -120,9 +121,13 @@ function validateRule(rule: Rule, names: Set<string>, migration: boolean): void 
   }
 }
 
-/** RuleSet.validate: unique, well-formed names, a type, and modes that fit the list. 42210 otherwise. */
+/**
+ * RuleSet.validate: unique, well-formed names, a type, and modes that fit the list; and (ours) no string
+ * a store cannot hold. 42210 otherwise.
+ */
 export function validateRuleSet(ruleSet: RuleSet | null | undefined): void {
   if (!ruleSet) return;
+  requireStorable(ruleSet, (reason) => invalidRuleSet(`Invalid rule set: a string holds ${reason}`));
   const names = new Set<string>();
   for (const r of ruleSet.migrationRules ?? []) validateRule(r, names, true);
   for (const r of ruleSet.domainRules ?? []) validateRule(r, names, false);

@@ -85,6 +85,8 @@ export const referenceExists = (subject: string, version: number) =>
 export const idDoesNotMatch = (message: string) => error(42207, message);
 export const invalidSubject = (subject: string) => error(42208, `The specified subject '${subject}' is not a valid.`);
 export const schemaTooLarge = () => error(42209, 'Register operation failed because schema is too large');
+/** Past a schema limit or the time budget of schema work: 42209 (Confluent's "schema too large"). */
+export const schemaTooComplex = (message: string) => error(42209, message);
 export const invalidRuleSet = (message: string) => error(42210, message);
 export const contextNotEmpty = (context: string) => error(42211, `The specified context '${context}' is not empty.`);
 

@@ -12,12 +12,18 @@ import { LookupService } from './lookup.js';
 import { ModeService } from './mode.js';
 import { ReadService } from './reads.js';
 import { RegisterService } from './register.js';
-import { SchemaLoader } from './schemas.js';
+import { SchemaLoader, type LoaderLimits } from './schemas.js';
+import { PooledSchemaWork } from '../schema-work/pool.js';
+import type { SchemaWork } from '../schema-work/types.js';
 import { RegistryState } from './state.js';
+import { StorableStore } from './storable-store.js';
 
 export interface RegistryOptions {
   /** The server default compatibility level (Confluent's `schema.compatibility.level`). */
   defaultCompatibility?: CompatibilityLevel;
+  /** Where parsing and compatibility checks run (default: inline, on the calling thread). */
+  work?: SchemaWork;
+  limits?: Readonly<LoaderLimits>;
 }
 
 export class Registry {
@@ -35,8 +41,9 @@ export class Registry {
     readonly store: Store,
     options: RegistryOptions = {},
   ) {
-    const loader = new SchemaLoader();
-    this.state = new RegistryState(store);
+    const loader = new SchemaLoader(options.work ?? new PooledSchemaWork({ threads: 0 }), options.limits);
+    // Strings a store cannot hold (NUL, unpaired surrogates) never reach it: see storable-store.ts.
+    this.state = new RegistryState(new StorableStore(store));
     this.modes = new ModeService(this.state);
     this.configs = new ConfigService(this.state, this.modes, options.defaultCompatibility ?? 'BACKWARD');
     this.contexts = new ContextService(this.state);

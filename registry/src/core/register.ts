@@ -28,6 +28,7 @@ import { contentHash, findSameSchema, guidOf, identityOf } from './identity.js';
 import { isImportLike, isReadOnly, readOnlyMessage } from './mode.js';
 import type { PreparedSchema, SchemaLoader } from './schemas.js';
 import type { RegistryState, WriteEffects } from './state.js';
+import { requireStorable } from './storable.js';
 import { contextPrefix, requireValidSubject, subjectScope, type QualifiedSubject, type Scope } from './subjects.js';
 import { schemaText, type RegisterOptions, type RegisteredSchema, type SchemaRequest } from './types.js';
 import { LATEST } from './version-id.js';
@@ -42,6 +43,7 @@ export class RegisterService {
   async register(subject: string, req: SchemaRequest, options: RegisterOptions): Promise<RegisteredSchema> {
     validateRuleSet(req.ruleSet);
     const qs = requireValidSubject(subject);
+    requireStorableRequest(req);
     const { config, versions } = await this.configs.forSubject(this.state.store, qs);
     const normalize = options.normalize || config.normalize === true;
     const existing = hasDefaultsOrOverrides(config) ? undefined : await this.findLive(this.state.store, qs, req, normalize, versions);
@@ -134,6 +136,8 @@ export class RegisterService {
       // IMPORT stores what it is given (canonicalised): no validation, no normalization.
       { normalize: normalize && !importing, validate: !importing, allowDeletedReferences: importing },
     );
+    // JSON texts escape NUL and unpaired surrogates; other canonical forms (.proto string literals) may not.
+    requireStorable(prepared.schema, (reason) => invalidSchema(`Invalid schema of type ${prepared.schemaType}, details: the schema text holds ${reason}`));
     const identity = identityOf(prepared, metadata, ruleSet);
     const hash = contentHash(identity);
 
@@ -152,7 +156,7 @@ export class RegisterService {
     }
 
     if (!importing && !options.force) {
-      const messages = await compatibilityMessages(config, { schemaType: prepared.schemaType, parsed: prepared.parsed, metadata }, live, this.loader, tx);
+      const messages = await compatibilityMessages(config, { schemaType: prepared.schemaType, source: prepared.source, metadata }, live, this.loader, tx);
       if (messages.length > 0) throw incompatibleSchema(qs.key, messages);
     }
 
@@ -213,4 +217,16 @@ export class RegisterService {
     const id = await tx.insertSchema({ ...record, referenceTargets: [...prepared.targets] });
     return { ...record, id };
   }
+}
+
+/**
+ * The request's own strings that would be stored as sent (storable.ts): metadata and reference names are
+ * 42201 (part of the schema registered). Reference subjects are only looked up: one that cannot exist is an
+ * unresolved reference (42201) like any missing one; rule sets are validateRuleSet's (42210).
+ */
+function requireStorableRequest(req: SchemaRequest): void {
+  requireStorable(req.metadata, (reason) => invalidSchema(`Invalid metadata: a string holds ${reason}`));
+  req.references.forEach((r, i) =>
+    requireStorable(r.name, (reason) => invalidSchema(`Invalid schema reference at position ${i}: the name holds ${reason}`)),
+  );
 }

@@ -5,11 +5,12 @@
  * - stored schema (context, id) → parsed schema, so compatibility checks against many earlier versions
  *   parse each of them once. Stored content under an id never changes; purges drop the entry.
  */
-import { formatFor, type ParsedSchema, type SchemaFormat, type SchemaReference, type SchemaType } from '@schemata/serdes';
+import { formatFor, type SchemaFormat, type SchemaReference, type SchemaType } from '@schemata/serdes';
+import type { SchemaSource, SchemaWork, WorkFailure, WorkResult } from '../schema-work/types.js';
 import type { SchemaRecord, StoreReader } from '../store/store.js';
 import { LruCache } from './cache.js';
-import { invalidSchema, RegistryError } from './errors.js';
-import { resolveReferences, type ReferenceTarget } from './references.js';
+import { invalidSchema, schemaTooComplex, schemaTooLarge, type RegistryError } from './errors.js';
+import { DEFAULT_MAX_REFERENCES, resolveReferences, type ReferenceTarget } from './references.js';
 
 export interface SchemaInput {
   schemaType: string;
@@ -19,7 +20,8 @@ export interface SchemaInput {
 
 export interface PreparedSchema {
   readonly schemaType: SchemaType;
-  readonly parsed: ParsedSchema;
+  /** What was parsed: the submitted text with its resolved references (compatibility checks compare it). */
+  readonly source: SchemaSource;
   /** The text to store and compare: canonical (or normalized) form. */
   readonly schema: string;
   readonly references: readonly SchemaReference[];
@@ -35,21 +37,49 @@ export interface PrepareOptions {
   allowDeletedReferences: boolean;
 }
 
+/** Bounds the loader enforces before any schema work (the formats enforce `SchemaLimits` themselves). */
+export interface LoaderLimits {
+  /** Characters of submitted schema text (42209 past it). */
+  maxSchemaBytes: number;
+  /** Size of a resolved reference tree (42209 past it). */
+  maxReferences: number;
+}
+
+export const DEFAULT_LOADER_LIMITS: Readonly<LoaderLimits> = { maxSchemaBytes: 8 * 1024 * 1024, maxReferences: DEFAULT_MAX_REFERENCES };
+
 export interface SchemaCacheSizes {
   submitted: number;
   stored: number;
 }
 
-function detailsOf(e: unknown): string {
-  if (e instanceof RangeError) return 'schema is nested too deeply';
-  return e instanceof Error ? e.message : String(e);
+/** The registry error for failed schema work: 42201 for an invalid schema, 42209 past a limit or the budget. */
+export function workError(failure: WorkFailure): RegistryError {
+  return failure.kind === 'invalid' ? invalidSchema(failure.message) : schemaTooComplex(failure.message);
 }
 
+function valueOf<T>(result: WorkResult<T>): T {
+  if (!result.ok) throw workError(result.failure);
+  return result.value;
+}
+
+/**
+ * Turns schema text into what the registry stores, through `SchemaWork` (inline or on worker threads),
+ * with two caches of its own:
+ * - submitted text (type, text, references as resolved, normalize, validate) → prepared schema, so
+ *   re-registering or looking up a known schema costs no work at all;
+ * - stored schema → its source (text and resolved references), so checks against many earlier versions
+ *   resolve each one's references once. Stored content under an id never changes; purges drop the entry.
+ * Parsed schemas themselves are cached where they are parsed (per thread, in `SchemaProcessor`).
+ */
 export class SchemaLoader {
   private readonly submitted: LruCache<string, PreparedSchema>;
-  private readonly stored: LruCache<string, ParsedSchema>;
+  private readonly stored: LruCache<string, SchemaSource>;
 
-  constructor(sizes: SchemaCacheSizes = { submitted: 1_000, stored: 5_000 }) {
+  constructor(
+    readonly work: SchemaWork,
+    private readonly limits: Readonly<LoaderLimits> = DEFAULT_LOADER_LIMITS,
+    sizes: SchemaCacheSizes = { submitted: 1_000, stored: 5_000 },
+  ) {
     this.submitted = new LruCache(sizes.submitted);
     this.stored = new LruCache(sizes.stored);
   }
@@ -63,7 +93,11 @@ export class SchemaLoader {
 
   async prepare(reader: StoreReader, context: string, input: SchemaInput, options: PrepareOptions): Promise<PreparedSchema> {
     const format = this.formatOf(input.schemaType);
-    const resolution = await resolveReferences(reader, context, input.references, { allowDeleted: options.allowDeletedReferences });
+    if (input.schema.length > this.limits.maxSchemaBytes) throw schemaTooLarge();
+    const resolution = await resolveReferences(reader, context, input.references, {
+      allowDeleted: options.allowDeletedReferences,
+      maxReferences: this.limits.maxReferences,
+    });
     const key = [
       format.type,
       options.normalize ? 'n' : '-',
@@ -76,19 +110,20 @@ export class SchemaLoader {
     const hit = this.submitted.get(key);
     if (hit) return hit;
 
-    let parsed: ParsedSchema;
-    try {
-      parsed = format.parse(input.schema, resolution.resolved, { validate: options.validate });
-      if (options.normalize) parsed = parsed.normalize();
-    } catch (e) {
-      if (e instanceof RegistryError) throw e;
-      throw invalidSchema(`Invalid schema of type ${format.type}, details: ${detailsOf(e)}`);
-    }
+    const source: SchemaSource = {
+      schemaType: format.type,
+      schema: input.schema,
+      references: resolution.resolved,
+      referencesKey: resolution.key,
+      validate: options.validate,
+      normalize: options.normalize,
+    };
+    const prepared0 = valueOf(await this.work.prepare(source));
     const prepared: PreparedSchema = {
       schemaType: format.type,
-      parsed,
-      schema: parsed.canonical,
-      references: parsed.references,
+      source,
+      schema: prepared0.canonical,
+      references: prepared0.references,
       targets: resolution.targets,
     };
     this.submitted.set(key, prepared);
@@ -96,31 +131,34 @@ export class SchemaLoader {
   }
 
   /**
-   * The parsed form of a stored schema (leniently parsed: stored schemas must always load). Without
-   * references the text alone decides, so versions that differ only in metadata share one parse.
+   * What a stored schema parses from (leniently: stored schemas must always load). Without references the
+   * text alone decides, so versions that differ only in metadata share one source (and one verdict).
    */
-  async parsedOf(reader: StoreReader, record: SchemaRecord): Promise<ParsedSchema> {
+  async sourceOf(reader: StoreReader, record: SchemaRecord): Promise<SchemaSource> {
     const key = record.references.length === 0 ? `${record.schemaType}\u0000${record.schema}` : `${record.context}\u0000${record.id}`;
     const hit = this.stored.get(key);
     if (hit) return hit;
     const format = this.formatOf(record.schemaType);
-    const resolution = await resolveReferences(reader, record.context, record.references, { allowDeleted: true });
-    let parsed: ParsedSchema;
-    try {
-      parsed = format.parse(record.schema, resolution.resolved, { validate: false });
-    } catch (e) {
-      throw invalidSchema(`Invalid schema of type ${format.type}, details: ${detailsOf(e)}`);
-    }
-    this.stored.set(key, parsed);
-    return parsed;
+    // Stored schemas must load: no bound on their references beyond what registration allowed.
+    const resolution = await resolveReferences(reader, record.context, record.references, { allowDeleted: true, maxReferences: Number.MAX_SAFE_INTEGER });
+    const source: SchemaSource = {
+      schemaType: format.type,
+      schema: record.schema,
+      references: resolution.resolved,
+      referencesKey: resolution.key,
+      validate: false,
+      normalize: false,
+    };
+    this.stored.set(key, source);
+    return source;
   }
 
   /** The stored text in another representation (`?format=`), or the stored text itself. */
   async formatted(reader: StoreReader, record: SchemaRecord, format: string | undefined): Promise<string> {
     if (format === undefined || format.trim() === '') return record.schema;
     try {
-      const parsed = await this.parsedOf(reader, record);
-      return parsed.formatted(format) ?? record.schema;
+      const result = await this.work.formatted(await this.sourceOf(reader, record), format);
+      return (result.ok ? result.value : undefined) ?? record.schema;
     } catch {
       // A read must not fail because another representation is unavailable: Confluent ignores unknown formats.
       return record.schema;

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_CONTEXT, GLOBAL_SCOPE } from '../store/store.js';
 import { invalidSubject } from './errors.js';
+import { isStorable } from './storable.js';
 
 export { DEFAULT_CONTEXT, GLOBAL_SCOPE };
 
@@ -50,9 +51,10 @@ const ISO_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /**
  * Confluent's isValidSubject: no ISO control characters, not `__GLOBAL`/`__EMPTY`, and not inside the
  * `:.__GLOBAL:` context unless the name is a config/mode scope. Empty names are valid (backward compatibility).
+ * Also no unpaired surrogate (Java strings may hold one; no store here can: storable.ts).
  */
 export function isValidSubject(raw: string, forConfigOrMode = false): boolean {
-  if (ISO_CONTROL.test(raw)) return false;
+  if (ISO_CONTROL.test(raw) || !isStorable(raw)) return false;
   const qs = parseSubject(raw);
   if (qs.name === '__GLOBAL' || qs.name === '__EMPTY') return false;
   if (!forConfigOrMode && qs.context === GLOBAL_CONTEXT) return false;

@@ -18,6 +18,7 @@ import {
 } from '../core/errors.js';
 import type { Logger } from '../log.js';
 import { negotiate } from './content-type.js';
+import { keepConnectionForUnreadBody } from './unread-bodies.js';
 
 function isFastifyError(e: unknown): e is FastifyError {
   return e instanceof Error && typeof (e as FastifyError).code === 'string';
@@ -45,16 +46,23 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: Registr
   return reply.code(err.status).header('content-type', negotiate(req.headers.accept)).send(JSON.stringify(err.toBody()));
 }
 
+/** Answers some errors otherwise (a write forwarded to the primary); undefined: answer the error. */
+export type ErrorInterceptor = (err: unknown, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> | undefined;
+
 /** Answers any thrown value in Confluent's shape, logging it when it is a 5xx. */
 function answerError(log: Logger, err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const mapped = toRegistryError(err);
   if (mapped.status >= 500) log.error({ err, method: req.method, url: req.url }, 'request failed');
+  keepConnectionForUnreadBody(req, reply);
   return sendError(req, reply, mapped);
 }
 
 /** Installs the error and not-found handlers on the root instance. */
-export function installErrorHandlers(app: FastifyInstance, log: Logger): void {
-  app.setErrorHandler((err, req, reply) => answerError(log, err, req, reply));
+export function installErrorHandlers(app: FastifyInstance, log: Logger, intercept?: ErrorInterceptor): void {
+  app.setErrorHandler((err, req, reply) => {
+    const intercepted = intercept?.(err, req, reply);
+    return intercepted ? intercepted.catch((e: unknown) => answerError(log, e, req, reply)) : answerError(log, err, req, reply);
+  });
   app.setNotFoundHandler((req, reply) => sendError(req, reply, httpNotFound()));
 }
 

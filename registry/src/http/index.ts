@@ -2,8 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from '../core/index.js';
 import type { Logger } from '../log.js';
+import { NotPrimaryError, type Replication } from '../store/store.js';
 import { registerBodyParsers } from './content-type.js';
 import { installErrorHandlers } from './errors.js';
+import { forwardToPrimary, installForwarding } from './forward.js';
 import { compatibilityRoutes } from './routes/compatibility.js';
 import { configRoutes } from './routes/config.js';
 import { contextRoutes } from './routes/contexts.js';
@@ -15,11 +17,20 @@ import { subjectRoutes } from './routes/subjects.js';
 import { versionRoutes } from './routes/versions.js';
 
 export { clientErrorHandler, frameworkErrorHandler } from './errors.js';
+export { enforceBodyDeadline } from './unread-bodies.js';
 
-/** Installs parsers, error handlers and routes; `log` receives unexpected (5xx) errors. */
-export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo, log: Logger): void {
+/**
+ * Installs parsers, error handlers and routes; `log` receives unexpected (5xx) errors. With `replication`
+ * (a store with one elected writer), writes reaching a process that is not the primary are forwarded.
+ */
+export function installHttp(app: FastifyInstance, registry: Registry, info: ServerInfo, log: Logger, replication?: Replication): void {
   registerBodyParsers(app);
-  installErrorHandlers(app, log);
+  installErrorHandlers(
+    app,
+    log,
+    replication && ((err, req, reply) => (err instanceof NotPrimaryError ? forwardToPrimary(err, req, reply, replication, log) : undefined)),
+  );
+  if (replication) installForwarding(app, replication);
   // One plugin (encapsulation context) per resource; they inherit the parsers and handlers set above.
   const plugins: ((child: FastifyInstance) => void)[] = [
     (child) => rootRoutes(child, info),

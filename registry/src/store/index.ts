@@ -1,3 +1,4 @@
+import { KafkaStore, DEFAULT_SESSION_TIMEOUT_MS } from './kafka/kafka-store.js';
 import { PGliteDriver } from './sql/pglite-driver.js';
 import { PostgresDriver } from './sql/postgres-driver.js';
 import { SqlStore } from './sql/sql-store.js';
@@ -10,6 +11,18 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** PGlite data directory (default `./data`); `memory://` for an in-memory database. */
   dataDir?: string;
+  /** Kafka bootstrap servers (`host:port,…`): selects the Kafka store (wins over the SQL options). */
+  kafkaBootstrapServers?: string;
+  /** The Kafka store's topic (default `_schemas`). */
+  schemasTopic?: string;
+  /** Replication factor of the topic when the store creates it (default 1). */
+  topicReplicationFactor?: number;
+  /** The Kafka election's consumer group (default `schemata-<topic>`). */
+  kafkaGroupId?: string;
+  /** The Kafka election's session timeout: how long a silent primary keeps the role (default 6000 ms). */
+  kafkaSessionTimeoutMs?: number;
+  /** Start-up progress of the Kafka store (topic catch-up, elections). */
+  onInfo?: (message: string) => void;
   /** Postgres connection pool size. */
   poolSize?: number;
   /**
@@ -25,6 +38,17 @@ export function isPostgresUrl(url: string | undefined): url is string {
 
 /** Creates (but does not open) the store the options select. */
 export async function createStore(options: StoreOptions = {}): Promise<Store> {
+  if (options.kafkaBootstrapServers) {
+    return new KafkaStore({
+      bootstrapServers: options.kafkaBootstrapServers,
+      topic: options.schemasTopic ?? '_schemas',
+      replicationFactor: options.topicReplicationFactor ?? 1,
+      sessionTimeoutMs: options.kafkaSessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      ...(options.kafkaGroupId ? { groupId: options.kafkaGroupId } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+      ...(options.onInfo ? { onInfo: options.onInfo } : {}),
+    });
+  }
   if (isPostgresUrl(options.databaseUrl)) return new SqlStore(new PostgresDriver(options.databaseUrl, options.poolSize, options.onError));
   if (options.databaseUrl) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
   return new SqlStore(await PGliteDriver.open(options.dataDir ?? './data'));

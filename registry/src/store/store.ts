@@ -9,10 +9,12 @@
  *   or `:.__GLOBAL:` for Confluent's registry-wide level.
  *
  * Writes happen only inside `write(fn)`: one write transaction at a time across every process sharing the
- * store (Postgres: an advisory lock; PGlite: one process owns the database). Inside it the core reads what
- * it needs (versions, config), checks compatibility, allocates ids and appends, so a concurrent incompatible
- * registration always loses and no id or version is handed out twice. Reads outside `write` see every
- * committed write at once.
+ * store (Postgres: an advisory lock; PGlite: one process owns the database; Kafka: only the elected primary
+ * writes, one transaction at a time, through a fenced transactional producer; the others get
+ * NotPrimaryError). Inside it the core reads what it needs (versions, config), checks compatibility,
+ * allocates ids and appends, so a concurrent incompatible registration always loses and no id or version
+ * is handed out twice. Reads outside `write` see every committed write at once (Kafka: every write this
+ * process has read; a forwarded write is answered only once it has).
  */
 import type { Config, Metadata, Mode, RuleSet, SchemaReference, SchemaType } from '@schemata/serdes';
 
@@ -71,6 +73,12 @@ export interface ScopeSettings {
   mode?: Mode | undefined;
 }
 
+/** A context's id counter: the largest id ever allocated there. */
+export interface IdCounter {
+  context: string;
+  maxId: number;
+}
+
 /** `ScopeSettings` of one named scope. */
 export interface ScopeSettingsEntry extends ScopeSettings {
   scope: string;
@@ -119,6 +127,11 @@ export interface StoreReader {
   contexts(): Promise<string[]>;
   /** Every scope that holds a config or a mode, sorted by scope (export, admin tools). */
   listSettings(): Promise<ScopeSettingsEntry[]>;
+  /**
+   * Every context's id counter, sorted by context (export): also contexts whose versions were all
+   * permanently deleted, which `contexts()` no longer lists but whose ids must stay unused.
+   */
+  idCounters(): Promise<IdCounter[]>;
 
   config(scope: string): Promise<Config | undefined>;
   mode(scope: string): Promise<Mode | undefined>;
@@ -154,6 +167,11 @@ export interface StoreWriter extends StoreReader {
   purgeVersion(subject: string, version: number): Promise<void>;
   setConfig(scope: string, config: Config | undefined): Promise<void>;
   setMode(scope: string, mode: Mode | undefined): Promise<void>;
+  /**
+   * Raises the context's id counter to at least `maxId` (never lowers it), creating it if needed. Import
+   * carries a source's counter this way, so ids permanently deleted there are never handed out again.
+   */
+  raiseIdCounter(context: string, maxId: number): Promise<void>;
   /** Forgets a context's id counter, config and mode (the core checks it is empty first). */
   deleteContext(context: string): Promise<void>;
 }
@@ -163,6 +181,30 @@ export type StoreEvent =
   | { kind: 'schemaPurged'; context: string; id: number }
   /** Events may have been missed (the notification connection dropped and came back): drop every cache. */
   | { kind: 'resync' };
+
+/**
+ * Stores with one writer among several processes (Kafka): where writes go and how far this process's view
+ * has read, so a process that forwards a write can answer only once its own view holds it.
+ */
+export interface Replication {
+  /** Every record before this position has been applied to this process's view. */
+  position(): number;
+  /** Resolves true once `position() >= target`, false when `timeoutMs` passes first. */
+  waitFor(target: number, timeoutMs: number): Promise<boolean>;
+  /** Joins the election of the primary, advertising `url` as where other processes forward writes. */
+  join(url: string): Promise<void>;
+}
+
+/**
+ * Thrown by `Store.write` in a process that is not the primary: the HTTP layer forwards the request to
+ * `primaryUrl` (undefined while no primary is known).
+ */
+export class NotPrimaryError extends Error {
+  override readonly name = 'NotPrimaryError';
+  constructor(readonly primaryUrl: string | undefined) {
+    super(primaryUrl ? `writes go to the primary at ${primaryUrl}` : 'no primary is known');
+  }
+}
 
 export interface Store extends StoreReader {
   /** `embedded` (PGlite, one process owns the data), `postgres` or `kafka`. */
@@ -176,6 +218,8 @@ export interface Store extends StoreReader {
   open(): Promise<void>;
   /** One serialized write transaction; everything inside commits or nothing does. */
   write<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  /** Set on stores with a single elected writer (Kafka); absent on SQL stores. */
+  readonly replication?: Replication;
   /** Changes made by other processes (Postgres LISTEN/NOTIFY); a no-op for exclusive stores. */
   onEvent(listener: (event: StoreEvent) => void): void;
   close(): Promise<void>;

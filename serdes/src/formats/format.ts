@@ -51,6 +51,14 @@ export const DEFAULT_SCHEMA_LIMITS: Readonly<SchemaLimits> = {
   maxDepth: 256,
 };
 
+/**
+ * Thrown by a compatibility check that would need more work than its format allows (e.g. densely cyclic
+ * references): the registry answers it like a limit (42209), not as a verdict.
+ */
+export class CheckTooComplexError extends Error {
+  override readonly name: string = 'CheckTooComplexError';
+}
+
 /** Thrown when a schema exceeds a `SchemaLimits` bound; the registry answers it as an invalid schema. */
 export class SchemaLimitError extends Error {
   override readonly name = 'SchemaLimitError';

@@ -51,6 +51,7 @@ export function startNodeServer(script, args = [], { nodeFlags = [], env = {}, t
     const childEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
     // The registry reads DATABASE_URL itself; the benchmarks always pass the store explicitly.
     delete childEnv.DATABASE_URL;
+    delete childEnv.KAFKA_BOOTSTRAP_SERVERS;
     delete childEnv.DATA_DIR;
     delete childEnv.PORT;
     const spawnedAt = performance.now();

@@ -20,7 +20,7 @@
  * written out in full where the referrer first uses it. We do the same.
  */
 import { quote, writeJson } from './json.js';
-import type { FieldNode, NamedNode, Props, SchemaNode } from './model.js';
+import type { FieldNode, NamedNode, PrimitiveType, Props, SchemaNode } from './model.js';
 import { qualifiedName } from './names.js';
 
 export interface CanonicalOptions {
@@ -37,6 +37,18 @@ export function toCanonical(root: SchemaNode, options: CanonicalOptions = {}): s
   return writer.out.join('');
 }
 
+/** The primitive type names as JSON strings (written once per field of most schemas). */
+export const QUOTED_TYPE: Readonly<Record<PrimitiveType, string>> = {
+  null: '"null"',
+  boolean: '"boolean"',
+  int: '"int"',
+  long: '"long"',
+  float: '"float"',
+  double: '"double"',
+  bytes: '"bytes"',
+  string: '"string"',
+};
+
 class CanonicalWriter {
   readonly out: string[] = [];
 
@@ -46,6 +58,7 @@ class CanonicalWriter {
   ) {}
 
   private props(props: Props): void {
+    if (props.size === 0) return;
     for (const [k, v] of props) this.out.push(',', quote(k), ':', writeJson(v));
   }
 
@@ -139,7 +152,7 @@ class CanonicalWriter {
         return;
       default:
         if (node.props.size === 0) {
-          out.push(quote(node.type));
+          out.push(QUOTED_TYPE[node.type]);
         } else {
           out.push('{"type":', quote(node.type));
           this.props(node.props);

@@ -13,7 +13,7 @@
  *   default is checked against the whole writer record, an Avro-Java quirk); two unions need every writer
  *   branch to be readable by the reader union, each checked from a fresh location;
  * - different types: a writer union needs every branch readable (locations /0, /1, ...); a reader union
- *   needs one branch that reads the writer; the promotions int->long/float/double, long->float/double,
+ *   needs one branch that reads the writer (looked up, not tried in turn: see `Checker`); the promotions int->long/float/double, long->float/double,
  *   float->double, string<->bytes; anything else is a TYPE_MISMATCH;
  * - names: equal simple names (namespaces are ignored), or a reader alias equal to the writer's full name;
  * - logical types are not looked at.
@@ -23,8 +23,18 @@
  * name the field involved.
  */
 import type { CompatibilityIssue } from '../format.js';
-import { typeLabel, type EnumNode, type FieldNode, type FixedNode, type NamedNode, type RecordNode, type SchemaNode } from './model.js';
-import { aliasFullNames } from './names.js';
+import {
+  isNamed,
+  typeLabel,
+  type EnumNode,
+  type FieldNode,
+  type FixedNode,
+  type NamedNode,
+  type RecordNode,
+  type SchemaNode,
+  type UnionNode,
+} from './model.js';
+import { mayRead, recordShape, schemaNameEquals, sortedUnion, UnionIndex } from './union-index.js';
 
 export type IncompatibilityType =
   | 'NAME_MISMATCH'
@@ -93,8 +103,115 @@ class Location {
   }
 }
 
+/** The location a fresh check starts from (Avro-Java's two-argument `getCompatibility`): the root token. */
+function freshLocation(): Location {
+  const loc = new Location();
+  loc.tokens.push('');
+  return loc;
+}
+
+/** How a reader union looks for a branch that reads a writer type. */
+export type BranchScan =
+  /** Only the branches that can matter (see `Checker`); the default. */
+  | 'indexed'
+  /** Every branch in order, as Avro-Java's loop does (n x m checks); the reference in tests. */
+  | 'every-branch';
+
+/**
+ * Pair checks a compatibility check may spend on union branches that cannot match but are still tried
+ * so that messages stay Avro-Java's (see `Checker`). A few milliseconds of work at most.
+ */
+export const SKIPPABLE_BRANCH_BUDGET = 20_000;
+
+export interface CheckerOptions {
+  /** Default 'indexed'. */
+  scan?: BranchScan;
+  /** Default `SKIPPABLE_BRANCH_BUDGET` (tests lower it to see what happens past it). */
+  budget?: number;
+}
+
+interface MemoEntry {
+  writer: SchemaNode;
+  result: Result;
+  more?: Map<SchemaNode, Result>;
+}
+
+/** Results by (reader, writer) object pair. Most readers meet one writer, so that one is kept inline. */
+class PairMemo {
+  private readonly entries = new Map<SchemaNode, MemoEntry>();
+
+  /** The stored result; when there is none, the pair is marked IN_PROGRESS (then call `finish`). */
+  lookupOrBegin(reader: SchemaNode, writer: SchemaNode): Result | undefined {
+    const e = this.entries.get(reader);
+    if (e === undefined) {
+      this.entries.set(reader, { writer, result: IN_PROGRESS });
+      return undefined;
+    }
+    if (e.writer === writer) return e.result;
+    e.more ??= new Map();
+    const result = e.more.get(writer);
+    if (result === undefined) e.more.set(writer, IN_PROGRESS);
+    return result;
+  }
+
+  finish(reader: SchemaNode, writer: SchemaNode, result: Result): void {
+    const e = this.entries.get(reader) as MemoEntry;
+    if (e.writer === writer) e.result = result;
+    else e.more?.set(writer, result);
+  }
+}
+
+/** Unions up to this size are walked branch by branch (cheaper than building an index). */
+const SMALL_UNION = 8;
+
+/** A reader union scanned against a writer, and how many of its leading branches count as tried. */
+interface Scan {
+  readonly union: UnionNode;
+  tried: number;
+}
+
+/**
+ * One check: Avro-Java's algorithm, with two shortcuts that change nothing it reports.
+ *
+ * 1. A reader union does not try every branch in turn until one reads the writer type. It tries the
+ *    candidates of its index (union-index.ts) and any branch whose pair with the writer is in progress
+ *    (that pair counts as compatible); every other branch is certain to be incompatible. Skipping those
+ *    must not change what Avro-Java reports, and it could, because Avro-Java memoises every pair it checks
+ *    with the locations of that check, and a pair met again later answers with the stored locations:
+ *    - the skipped pair itself may be met again through a field of a named type: each scan records how
+ *      many leading branches count as tried, and such a pair is then computed from a fresh location, as
+ *      Avro-Java computed it inside the scan;
+ *    - a skipped record (a name mismatch) would have had its fields compared: that reaches only pairs
+ *      private to the two records when both have flat fields and the reader has no field aliases (which
+ *      can also make the comparison throw). Other record branches are still tried, in order, within
+ *      `SKIPPABLE_BRANCH_BUDGET` pair checks per check; past it (very large unions of records with nested
+ *      named types) they are skipped too, and a location reused from an earlier pair may then differ
+ *      from Avro-Java's.
+ * 2. Only pairs that involve a named type are memoised. A pair of two unnamed types (primitives, arrays,
+ *    maps, unions) is reached only through the pair of their nearest named ancestors (or the roots),
+ *    which is itself memoised, so it is computed at most once and never met again while in progress.
+ *    (The reference mode memoises every pair, as Avro-Java does; the tests compare the two.)
+ */
 class Checker {
-  private readonly memo = new Map<SchemaNode, Map<SchemaNode, Result>>();
+  private readonly memo = new PairMemo();
+  /** The reader unions whose named branches are in `unionsOf`. */
+  private readonly registered = new Set<UnionNode>();
+  /** The reader unions each named branch belongs to (only named types are met in more than one place). */
+  private readonly unionsOf = new Map<SchemaNode, UnionNode[]>();
+  /** The scans made against each writer type. */
+  private readonly scans = new Map<SchemaNode, Scan[]>();
+  /** The pairs in progress (the memo's IN_PROGRESS entries), innermost last. */
+  private readonly stackReaders: SchemaNode[] = [];
+  private readonly stackWriters: SchemaNode[] = [];
+  /** Pairs computed so far, and what may still be spent on branches that cannot match. */
+  private computed = 0;
+  private budget: number;
+  private readonly mode: BranchScan;
+
+  constructor(options: CheckerOptions) {
+    this.mode = options.scan ?? 'indexed';
+    this.budget = options.budget ?? SKIPPABLE_BRANCH_BUDGET;
+  }
 
   /** A check from a fresh location (Avro-Java's two-argument `getCompatibility`). */
   check(reader: SchemaNode, writer: SchemaNode): Result {
@@ -102,22 +219,154 @@ class Checker {
   }
 
   private get(token: string, reader: SchemaNode, writer: SchemaNode, loc: Location): Result {
+    const memoised = this.mode === 'every-branch' || isNamed(reader) || isNamed(writer);
+    if (memoised) {
+      const known = this.memo.lookupOrBegin(reader, writer);
+      if (known !== undefined) return known === IN_PROGRESS ? COMPATIBLE : known;
+    }
     loc.tokens.push(token);
-    let byWriter = this.memo.get(reader);
-    if (byWriter === undefined) {
-      byWriter = new Map();
-      this.memo.set(reader, byWriter);
-    }
-    let result = byWriter.get(writer);
-    if (result === IN_PROGRESS) {
-      result = COMPATIBLE;
-    } else if (result === undefined) {
-      byWriter.set(writer, IN_PROGRESS);
-      result = this.calculate(reader, writer, loc);
-      byWriter.set(writer, result);
-    }
+    this.stackReaders.push(reader);
+    this.stackWriters.push(writer);
+    this.computed++;
+    const result = this.calculate(reader, writer, this.skippedInScan(reader, writer) ? freshLocation() : loc);
+    this.stackReaders.pop();
+    this.stackWriters.pop();
+    if (memoised) this.memo.finish(reader, writer, result);
     loc.tokens.pop();
     return result;
+  }
+
+  /** The index of a large union; registers its named branches (those can be met again elsewhere). */
+  private index(union: UnionNode): UnionIndex {
+    const index = UnionIndex.of(union);
+    if (!this.registered.has(union)) {
+      this.registered.add(union);
+      this.registerNamedBranches(union);
+    }
+    return index;
+  }
+
+  private registerNamedBranches(union: UnionNode): void {
+    for (const branch of union.types) {
+      if (!isNamed(branch)) continue;
+      const unions = this.unionsOf.get(branch);
+      if (unions === undefined) this.unionsOf.set(branch, [union]);
+      else unions.push(union);
+    }
+  }
+
+  private position(union: UnionNode, branch: SchemaNode): number {
+    return union.types.length <= SMALL_UNION ? union.types.indexOf(branch) : (this.index(union).positions.get(branch) ?? -1);
+  }
+
+  /** Whether Avro-Java would have checked this pair already, in a union scan that skipped it here. */
+  private skippedInScan(reader: SchemaNode, writer: SchemaNode): boolean {
+    if (!isNamed(reader)) return false;
+    const scans = this.unionsOf.has(reader) ? this.scans.get(writer) : undefined;
+    if (scans === undefined) return false;
+    for (const scan of scans) {
+      const p = this.position(scan.union, reader);
+      if (p >= 0 && p < scan.tried) return true;
+    }
+    return false;
+  }
+
+  /** The readers whose pair with `writer` is in progress (usually none). */
+  private readersInProgress(writer: SchemaNode): SchemaNode[] {
+    const readers: SchemaNode[] = [];
+    this.stackWriters.forEach((w, i) => {
+      if (w === writer) readers.push(this.stackReaders[i] as SchemaNode);
+    });
+    return readers;
+  }
+
+  /** A branch that cannot read `writer` whose comparison could still reach shared types or throw. */
+  private notSkippable(branch: SchemaNode, writer: SchemaNode): boolean {
+    return (
+      branch.type === 'record' &&
+      writer.type === 'record' &&
+      (!recordShape(writer).flat || !recordShape(branch).plain)
+    );
+  }
+
+  /** Tries branch `p` against `writer`; true when it reads it. */
+  private tryBranch(union: UnionNode, p: number, writer: SchemaNode, scan: Scan | undefined, spending: boolean): boolean {
+    // Avro-Java tried the branches before this one first.
+    if (scan !== undefined) scan.tried = p;
+    const before = this.computed;
+    const compatible = this.check(union.types[p] as SchemaNode, writer).compatible;
+    if (spending) this.budget -= 1 + this.computed - before;
+    return compatible;
+  }
+
+  /** Avro-Java: the first reader branch compatible with `writer` (not a union) makes the union compatible. */
+  private readerUnion(reader: UnionNode, writer: SchemaNode, loc: Location): Result {
+    const small = reader.types.length <= SMALL_UNION;
+    if (small && !this.registered.has(reader) && reader.types.some(isNamed)) {
+      this.registered.add(reader);
+      this.registerNamedBranches(reader);
+    }
+    // Scans matter only where a skipped branch can be met again elsewhere: named branches.
+    let scan: Scan | undefined;
+    if (small ? reader.types.some(isNamed) : this.index(reader).hasNamed) {
+      scan = { union: reader, tried: 0 };
+      const scans = this.scans.get(writer);
+      if (scans === undefined) this.scans.set(writer, [scan]);
+      else scans.push(scan);
+    }
+    const found = small ? this.scanSmall(reader, writer, scan) : this.scanIndexed(reader, writer, scan);
+    if (found) return COMPATIBLE;
+    if (scan !== undefined) scan.tried = reader.types.length;
+    return this.incompatible('MISSING_UNION_BRANCH', `reader union lacking writer type: ${typeLabel(writer)}`, loc);
+  }
+
+  private scanSmall(reader: UnionNode, writer: SchemaNode, scan: Scan | undefined): boolean {
+    const inProgress = this.mode === 'every-branch' ? [] : this.readersInProgress(writer);
+    for (let p = 0; p < reader.types.length; p++) {
+      const branch = reader.types[p] as SchemaNode;
+      if (this.mode === 'every-branch' || mayRead(branch, writer) || inProgress.includes(branch)) {
+        if (this.tryBranch(reader, p, writer, scan, false)) return true;
+      } else if (this.budget > 0 && this.notSkippable(branch, writer)) {
+        if (this.tryBranch(reader, p, writer, scan, true)) return true;
+      }
+    }
+    return false;
+  }
+
+  private scanIndexed(reader: UnionNode, writer: SchemaNode, scan: Scan | undefined): boolean {
+    const index = this.index(reader);
+    let first: readonly number[];
+    if (this.mode === 'every-branch') {
+      first = reader.types.map((_, i) => i);
+    } else {
+      const inProgress: number[] = [];
+      for (const r of this.readersInProgress(writer)) {
+        const p = index.positions.get(r);
+        if (p !== undefined) inProgress.push(p);
+      }
+      first = sortedUnion([index.candidates(writer), inProgress.sort((a, b) => a - b)]);
+    }
+    let extra: readonly number[] = [];
+    if (this.mode === 'indexed' && writer.type === 'record' && index.records.length > 0) {
+      extra = recordShape(writer).flat ? index.nonPlainRecords : index.records;
+    }
+    // Both lists ascending: try them merged, in branch order, the extra ones only within the budget.
+    let i = 0;
+    let j = 0;
+    for (;;) {
+      const a = first[i];
+      const b = this.budget > 0 ? extra[j] : undefined;
+      if (a !== undefined && (b === undefined || a <= b)) {
+        i++;
+        if (a === b) j++;
+        if (this.tryBranch(reader, a, writer, scan, false)) return true;
+      } else if (b !== undefined) {
+        j++;
+        if (this.tryBranch(reader, b, writer, scan, true)) return true;
+      } else {
+        return false;
+      }
+    }
   }
 
   private incompatible(type: IncompatibilityType, info: string, loc: Location): Result {
@@ -184,10 +433,7 @@ class Checker {
       case 'string':
         return writer.type === 'bytes' ? COMPATIBLE : this.typeMismatch(reader, writer, loc);
       case 'union':
-        for (const branch of reader.types) {
-          if (this.check(branch, writer).compatible) return COMPATIBLE;
-        }
-        return this.incompatible('MISSING_UNION_BRANCH', `reader union lacking writer type: ${typeLabel(writer)}`, loc);
+        return this.readerUnion(reader, writer, loc);
       default:
         return this.typeMismatch(reader, writer, loc);
     }
@@ -233,6 +479,8 @@ class Checker {
       loc.tokens.push(String(readerField.pos));
       loc.fields.push(readerField.name);
       const writerField = lookupWriterField(writer, readerField, loc);
+      // Aliases are looked up one by one: count them as work where a budget applies.
+      this.computed += readerField.aliases.length;
       if (writerField === undefined) {
         if (readerField.default === undefined) {
           const t = readerField.type;
@@ -253,16 +501,11 @@ class Checker {
   }
 }
 
-/** Avro-Java `schemaNameEquals`: simple names, or a reader alias naming the writer's full name. */
-export function schemaNameEquals(reader: NamedNode, writer: NamedNode): boolean {
-  if (reader.name.name === writer.name.name) return true;
-  return aliasFullNames(reader.name, reader.aliases).includes(writer.name.full);
-}
-
 /** Avro-Java `lookupWriterField`: by name and by each reader alias; two matches are an error. */
 function lookupWriterField(writer: RecordNode, readerField: FieldNode, loc: Location): FieldNode | undefined {
-  const matches: FieldNode[] = [];
   const direct = writer.fieldMap.get(readerField.name);
+  if (readerField.aliases.length === 0) return direct;
+  const matches: FieldNode[] = [];
   if (direct !== undefined) matches.push(direct);
   for (const alias of readerField.aliases) {
     const f = writer.fieldMap.get(alias);
@@ -277,8 +520,12 @@ function lookupWriterField(writer: RecordNode, readerField: FieldNode, loc: Loca
 }
 
 /** Every incompatibility of reading `writer` data with `reader`, in Avro-Java's order. */
-export function readerWriterIncompatibilities(reader: SchemaNode, writer: SchemaNode): AvroIncompatibility[] {
-  return [...new Checker().check(reader, writer).issues];
+export function readerWriterIncompatibilities(
+  reader: SchemaNode,
+  writer: SchemaNode,
+  options: CheckerOptions = {},
+): AvroIncompatibility[] {
+  return [...new Checker(options).check(reader, writer).issues];
 }
 
 export interface RoleNames {

@@ -5,7 +5,7 @@
  * - parse.ts: text -> model, with Avro-Java's validation;
  * - canonical.ts: Confluent's stored string (Avro-Java `Schema.toString`);
  * - normalize.ts: Confluent's `normalize=true` form;
- * - compatibility.ts: Avro-Java `SchemaCompatibility`;
+ * - compatibility.ts: Avro-Java `SchemaCompatibility` (union-index.ts: which union branches can match);
  * - avsc.ts: the avsc `Type` for serializers.
  */
 import type { CompatibilityIssue, ParsedSchema, SchemaFormat } from '../format.js';
@@ -20,6 +20,8 @@ export {
   describeIncompatibility,
   readerWriterIncompatibilities,
   type AvroIncompatibility,
+  type BranchScan,
+  type CheckerOptions,
   type IncompatibilityType,
   type RoleNames,
 } from './compatibility.js';

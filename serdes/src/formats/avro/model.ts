@@ -15,7 +15,10 @@ export const PRIMITIVE_TYPES: ReadonlySet<string> = new Set<PrimitiveType>([
 ]);
 
 /** Custom properties (including `logicalType` and its attributes), in the order they were written. */
-export type Props = Map<string, JsonValue>;
+export type Props = ReadonlyMap<string, JsonValue>;
+
+/** The properties of the many types that have none (shared: props never change after parsing). */
+export const NO_PROPS: Props = new Map();
 
 export interface PrimitiveNode {
   readonly type: PrimitiveType;

@@ -21,9 +21,10 @@
  * default that cannot be converted keeps its value, and an int default of a float/double field is kept as
  * a decimal (Avro-Java's `JacksonUtils.toObject` drops it, which would remove the field's default).
  */
+import { QUOTED_TYPE } from './canonical.js';
 import { JsonNumber, javaFloatToString, quote, writeJson, type JsonValue } from './json.js';
 import { logicalTypeOf, type LogicalType } from './logical.js';
-import type { FieldNode, NamedNode, Props, SchemaNode } from './model.js';
+import type { FieldNode, FieldOrder, NamedNode, Props, SchemaNode } from './model.js';
 import { aliasFullNames } from './names.js';
 
 /** The normalized text of `root`; `knownNames` (the references' top-level types) are written by name. */
@@ -34,6 +35,7 @@ export function toNormalizedText(root: SchemaNode, knownNames: Iterable<string>)
 }
 
 function sortedProps(props: Props, skip: ReadonlySet<string>, out: string[]): void {
+  if (props.size === 0) return;
   for (const key of [...props.keys()].sort()) {
     if (skip.has(key)) continue;
     out.push(',', quote(key), ':', writeJson(props.get(key) as JsonValue, { sortKeys: true }));
@@ -41,6 +43,8 @@ function sortedProps(props: Props, skip: ReadonlySet<string>, out: string[]): vo
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
+
+const ORDER: Readonly<Record<FieldOrder, string>> = { ascending: '"ASCENDING"', descending: '"DESCENDING"', ignore: '"IGNORE"' };
 
 function logicalProps(lt: LogicalType, out: string[]): Set<string> {
   out.push(',"logicalType":', quote(lt.name));
@@ -86,15 +90,15 @@ function build(node: SchemaNode, env: Set<string>, out: string[]): void {
     default: {
       const lt = logicalTypeOf(node);
       if (lt !== undefined) {
-        out.push('{"type":', quote(node.type));
+        out.push('{"type":', QUOTED_TYPE[node.type]);
         sortedProps(node.props, logicalProps(lt, out), out);
         out.push('}');
       } else if (node.props.size > 0) {
-        out.push('{"type":', quote(node.type));
+        out.push('{"type":', QUOTED_TYPE[node.type]);
         sortedProps(node.props, NO_KEYS, out);
         out.push('}');
       } else {
-        out.push(quote(node.type));
+        out.push(QUOTED_TYPE[node.type]);
       }
     }
   }
@@ -135,7 +139,7 @@ function buildNamed(node: NamedNode, env: Set<string>, out: string[]): void {
 }
 
 function fieldProps(f: FieldNode, out: string[]): void {
-  out.push(',"order":', quote(f.order.toUpperCase()));
+  out.push(',"order":', ORDER[f.order]);
   if (f.doc !== undefined) out.push(',"doc":', quote(f.doc));
   if (f.aliases.length > 0) out.push(',"aliases":[', [...f.aliases].sort().map(quote).join(','), ']');
   if (f.default !== undefined) {

@@ -37,19 +37,26 @@ import {
   type NamedNode,
   type PrimitiveNode,
   type PrimitiveType,
+  NO_PROPS,
   type Props,
   type RecordNode,
   type SchemaNode,
   type UnionNode,
 } from './model.js';
 import { makeName, strictNameProblem, type Name } from './names.js';
-import { InvalidSchemaError } from '../format.js';
+import { checkLimit, InvalidSchemaError, type SchemaLimits } from '../format.js';
 
 export interface ParseSettings {
   /** Strict names and namespaces (new schemas). */
   validateNames: boolean;
   /** Defaults must match their field types (new schemas). */
   validateDefaults: boolean;
+  /**
+   * Bounds (new schemas): fields per record, branches per union, symbols per enum, named types (those the
+   * document defines plus those of its references) and nesting depth (the root type is level 1; a field's
+   * type, array items, map values and union branches are one level below their parent).
+   */
+  limits?: Readonly<SchemaLimits> | undefined;
 }
 
 /** Keys that are not properties (Avro-Java `SCHEMA_RESERVED`, `ENUM_RESERVED`, `FIELD_RESERVED`). */
@@ -76,6 +83,10 @@ class Unresolved {
 
 type Parsed = SchemaNode | Unresolved;
 
+/** The placeholder of a type that a forward reference will fill in. */
+const NOT_YET = null as unknown as SchemaNode;
+const NO_ALIASES: readonly never[] = [];
+
 /** Java `Double.parseDouble` for the textual defaults of float/double fields (no hex literals). */
 function parseJavaDouble(text: string): number | undefined {
   // eslint-disable-next-line no-control-regex
@@ -100,6 +111,12 @@ class DocumentParser {
   private readonly fixups: Array<{ ref: Unresolved; assign: (n: SchemaNode) => void }> = [];
   private readonly unions: UnionNode[] = [];
   private readonly defaulted: FieldNode[] = [];
+  /** Namespaces already found valid (each is checked part by part once). */
+  private readonly validSpaces = new Set<string>();
+  /** Nesting level of the type being read, and the field it belongs to (for limit messages). */
+  private depth = 0;
+  private fieldName: string | undefined;
+  private recordName: string | undefined;
 
   constructor(
     private readonly known: Map<string, NamedNode>,
@@ -107,10 +124,9 @@ class DocumentParser {
   ) {}
 
   run(json: JsonValue): SchemaNode {
-    let root: SchemaNode | undefined;
-    this.store(this.node(json, null), (n) => {
-      root = n;
-    });
+    const parsed = this.node(json, null);
+    let root = parsed instanceof Unresolved ? NOT_YET : parsed;
+    if (parsed instanceof Unresolved) this.later(parsed, (n) => (root = n));
     for (const { ref, assign } of this.fixups) {
       const target = this.lookup(ref.full);
       if (target === undefined) {
@@ -133,27 +149,45 @@ class DocumentParser {
       }
     }
     for (const [full, n] of this.fresh) this.known.set(full, n);
-    return root as SchemaNode;
+    return root;
   }
 
   private lookup(full: string): NamedNode | undefined {
     return this.known.get(full) ?? this.fresh.get(full);
   }
 
-  /** Assigns `parsed` now, or once the forward reference it stands for is resolved. */
-  private store(parsed: Parsed, assign: (n: SchemaNode) => void): void {
-    if (parsed instanceof Unresolved) this.fixups.push({ ref: parsed, assign });
-    else assign(parsed);
+  /** Assigns the type a forward reference stands for once the whole document is read. */
+  private later(ref: Unresolved, assign: (n: SchemaNode) => void): void {
+    this.fixups.push({ ref, assign });
   }
 
   /** Avro-Java `ParseContext.find`: primitive, full name in the current namespace, then as written. */
   private find(written: string, ns: string | null): Parsed {
-    if (PRIMITIVE_TYPES.has(written)) return { type: written as PrimitiveType, props: new Map() };
+    if (PRIMITIVE_TYPES.has(written)) return { type: written as PrimitiveType, props: NO_PROPS };
     const full = ns !== null && !written.includes('.') ? `${ns}.${written}` : written;
     return this.lookup(full) ?? this.lookup(written) ?? new Unresolved(full, written);
   }
 
+  /** Whether `value` exceeds a bound (then `checkLimit` throws, with a message built only then). */
+  private over(limit: keyof SchemaLimits, value: number): boolean {
+    const limits = this.settings.limits;
+    return limits !== undefined && value > limits[limit];
+  }
+
+  /** Where the type being read is, for messages: `field "f" of record "R"` or `the top-level type`. */
+  private where(): string {
+    return this.fieldName === undefined ? 'the top-level type' : `field "${this.fieldName}" of record "${this.recordName}"`;
+  }
+
   private node(json: JsonValue, ns: string | null): Parsed {
+    this.depth++;
+    if (this.over('maxDepth', this.depth)) checkLimit(this.settings.limits, 'maxDepth', this.depth, `the schema (at ${this.where()})`);
+    const parsed = this.nodeAt(json, ns);
+    this.depth--;
+    return parsed;
+  }
+
+  private nodeAt(json: JsonValue, ns: string | null): Parsed {
     if (typeof json === 'string') return this.find(json, ns);
     if (Array.isArray(json)) return this.union(json, ns);
     if (!(json instanceof Map)) {
@@ -176,21 +210,19 @@ class DocumentParser {
       case 'array': {
         const items = json.get('items');
         if (items === undefined) invalid(`Array has no items type: ${snippet(json)}`);
-        const node: ArrayNode = { type: 'array', items: null as unknown as SchemaNode, props: new Map() };
-        this.store(this.node(items, ns), (n) => {
-          node.items = n;
-        });
-        this.copyProps(json, SCHEMA_RESERVED, node.props);
+        const node: ArrayNode = { type: 'array', items: NOT_YET, props: this.props(json, SCHEMA_RESERVED) };
+        const parsed = this.node(items, ns);
+        if (parsed instanceof Unresolved) this.later(parsed, (n) => (node.items = n));
+        else node.items = parsed;
         return node;
       }
       case 'map': {
         const values = json.get('values');
         if (values === undefined) invalid(`Map has no values type: ${snippet(json)}`);
-        const node: MapNode = { type: 'map', values: null as unknown as SchemaNode, props: new Map() };
-        this.store(this.node(values, ns), (n) => {
-          node.values = n;
-        });
-        this.copyProps(json, SCHEMA_RESERVED, node.props);
+        const node: MapNode = { type: 'map', values: NOT_YET, props: this.props(json, SCHEMA_RESERVED) };
+        const parsed = this.node(values, ns);
+        if (parsed instanceof Unresolved) this.later(parsed, (n) => (node.values = n));
+        else node.values = parsed;
         return node;
       }
       default:
@@ -200,12 +232,19 @@ class DocumentParser {
   }
 
   private union(json: JsonValue[], ns: string | null): UnionNode {
+    if (this.over('maxBranches', json.length)) {
+      const where = this.fieldName === undefined ? 'the top-level union' : `the union in ${this.where()}`;
+      checkLimit(this.settings.limits, 'maxBranches', json.length, where);
+    }
     const node: UnionNode = { type: 'union', types: [] };
     json.forEach((branch, i) => {
-      node.types.push(null as unknown as SchemaNode);
-      this.store(this.node(branch, ns), (n) => {
-        node.types[i] = n;
-      });
+      const parsed = this.node(branch, ns);
+      if (parsed instanceof Unresolved) {
+        node.types.push(NOT_YET);
+        this.later(parsed, (n) => (node.types[i] = n));
+      } else {
+        node.types.push(parsed);
+      }
     });
     this.unions.push(node);
     return node;
@@ -222,21 +261,20 @@ class DocumentParser {
     }
   }
 
+  /** The keys of `json` that are not `reserved`, in order (most types have none: shared `NO_PROPS`). */
   private props(json: JsonObject, reserved: ReadonlySet<string>): Props {
-    return this.copyProps(json, reserved, new Map());
-  }
-
-  private copyProps(json: JsonObject, reserved: ReadonlySet<string>, into: Props): Props {
+    let props: Map<string, JsonValue> | undefined;
     for (const [k, v] of json) {
-      if (!reserved.has(k)) into.set(k, v);
+      if (!reserved.has(k)) (props ??= new Map()).set(k, v);
     }
-    return into;
+    return props ?? NO_PROPS;
   }
 
-  private validateName(name: string, what: string, where = ''): void {
+  /** Strict name check of a field name, symbol or alias of `owner` (`in record "R"`, `of enum "E"`). */
+  private validateName(name: string, what: string, preposition: string, kind: string, owner: string): void {
     if (!this.settings.validateNames) return;
     const problem = strictNameProblem(name);
-    if (problem !== undefined) invalid(`invalid ${what} "${name}"${where}: ${problem}`);
+    if (problem !== undefined) invalid(`invalid ${what} "${name}" ${preposition} ${kind} "${owner}": ${problem}`);
   }
 
   /** Avro-Java `parseName` + `Name`: `namespace` applies to simple names; no name is an error. */
@@ -245,44 +283,57 @@ class DocumentParser {
     if (typeof written !== 'string') invalid(`No name in schema: ${kind} ${snippet(json)} has no "name"`);
     const space = optionalText(json, 'namespace') ?? ns;
     const name = makeName(written, space);
-    this.validateName(name.name, `${kind} name`);
+    if (this.settings.validateNames) {
+      const problem = strictNameProblem(name.name);
+      if (problem !== undefined) invalid(`invalid ${kind} name "${name.name}": ${problem}`);
+    }
     if (PRIMITIVE_TYPES.has(name.full)) invalid(`Schemas may not be named after primitives: ${name.full}`);
-    if (this.settings.validateNames && name.space !== null) {
+    if (this.settings.validateNames && name.space !== null && !this.validSpaces.has(name.space)) {
       for (const part of name.space.split('.')) {
         const problem = strictNameProblem(part);
         if (problem !== undefined) invalid(`Namespace part "${part}" of "${name.full}" is invalid: ${problem}`);
       }
+      this.validSpaces.add(name.space);
     }
     return name;
   }
 
-  private aliasList(json: JsonObject, where: string): string[] {
+  /** The `aliases` as written, without duplicates; the rest names the owner in messages. */
+  private aliasList(json: JsonObject, kind: string, owner: string, record?: string): readonly string[] {
     const v = json.get('aliases');
-    if (v === undefined) return [];
-    if (!Array.isArray(v)) invalid(`aliases not an array in ${where}`);
-    const out: string[] = [];
+    if (v === undefined) return NO_ALIASES;
+    const where = (): string => `${kind} "${owner}"${record === undefined ? '' : ` of record "${record}"`}`;
+    if (!Array.isArray(v)) invalid(`aliases not an array in ${where()}`);
+    const out = new Set<string>();
     for (const a of v) {
-      if (typeof a !== 'string') invalid(`alias not a string in ${where}: ${snippet(a)}`);
-      if (!out.includes(a)) out.push(a);
+      if (typeof a !== 'string') invalid(`alias not a string in ${where()}: ${snippet(a)}`);
+      out.add(a);
     }
-    return out;
+    return [...out];
   }
 
-  private namedAliases(json: JsonObject, name: Name, kind: string): Name[] {
-    const out: Name[] = [];
-    for (const written of this.aliasList(json, `${kind} "${name.full}"`)) {
-      const alias = makeName(written, name.space);
-      this.validateName(alias.name, 'alias', ` of ${kind} "${name.full}"`);
-      if (!out.some((a) => a.full === alias.full)) out.push(alias);
+  private namedAliases(json: JsonObject, name: Name, kind: string): readonly Name[] {
+    const written = this.aliasList(json, kind, name.full);
+    if (written.length === 0) return NO_ALIASES;
+    const out = new Map<string, Name>();
+    for (const w of written) {
+      const alias = makeName(w, name.space);
+      this.validateName(alias.name, 'alias', 'of', kind, name.full);
+      if (!out.has(alias.full)) out.set(alias.full, alias);
     }
-    return out;
+    return [...out.values()];
+  }
+
+  private addFresh(node: NamedNode): void {
+    this.fresh.set(node.name.full, node);
+    checkLimit(this.settings.limits, 'maxTypes', this.known.size + this.fresh.size, 'the schema (with its references)');
   }
 
   /** Adds a complete enum/fixed; an equal earlier definition is reused, a different one is an error. */
   private define<T extends NamedNode>(node: T): T {
     const existing = this.lookup(node.name.full);
     if (existing === undefined) {
-      this.fresh.set(node.name.full, node);
+      this.addFresh(node);
       return node;
     }
     if (this.open.has(existing) || !schemaEquals(existing, node)) invalid(`Can't redefine: ${node.name.full}`);
@@ -294,6 +345,9 @@ class DocumentParser {
     const name = this.name(json, ns, kind);
     const fieldsJson = json.get('fields');
     if (!Array.isArray(fieldsJson)) invalid(`Record has no fields: ${kind} "${name.full}" needs a "fields" array`);
+    if (this.over('maxFields', fieldsJson.length)) {
+      checkLimit(this.settings.limits, 'maxFields', fieldsJson.length, `${kind} "${name.full}"`);
+    }
     const node: RecordNode = {
       type: 'record',
       name,
@@ -306,7 +360,7 @@ class DocumentParser {
     };
     const existing = this.lookup(name.full);
     if (existing === undefined) {
-      this.fresh.set(name.full, node);
+      this.addFresh(node);
       this.open.add(node);
     }
     fieldsJson.forEach((f, pos) => {
@@ -327,10 +381,16 @@ class DocumentParser {
     if (!(json instanceof Map)) invalid(`field ${pos} of record "${record.full}" is not an object: ${snippet(json)}`);
     const name = json.get('name');
     if (typeof name !== 'string') invalid(`No field name: field ${pos} of record "${record.full}" has no "name"`);
-    this.validateName(name, 'field name', ` in record "${record.full}"`);
+    this.validateName(name, 'field name', 'in', 'record', record.full);
     const typeJson = json.get('type');
     if (typeJson === undefined) invalid(`No field type: field "${name}" of record "${record.full}" has no "type"`);
+    const outerField = this.fieldName;
+    const outerRecord = this.recordName;
+    this.fieldName = name;
+    this.recordName = record.full;
     const parsedType = this.node(typeJson, record.space);
+    this.fieldName = outerField;
+    this.recordName = outerRecord;
 
     let order: FieldOrder = 'ascending';
     const orderJson = json.get('order');
@@ -355,17 +415,15 @@ class DocumentParser {
 
     const field: FieldNode = {
       name,
-      type: null as unknown as SchemaNode,
+      type: parsedType instanceof Unresolved ? NOT_YET : parsedType,
       doc: optionalText(json, 'doc'),
       default: def,
       order,
-      aliases: this.aliasList(json, `field "${name}" of record "${record.full}"`),
+      aliases: this.aliasList(json, 'field', name, record.full),
       props: this.props(json, FIELD_RESERVED),
       pos,
     };
-    this.store(parsedType, (n) => {
-      field.type = n;
-    });
+    if (parsedType instanceof Unresolved) this.later(parsedType, (n) => (field.type = n));
     if (def !== undefined) this.defaulted.push(field);
     return field;
   }
@@ -374,11 +432,14 @@ class DocumentParser {
     const name = this.name(json, ns, 'enum');
     const symbolsJson = json.get('symbols');
     if (!Array.isArray(symbolsJson)) invalid(`Enum has no symbols: enum "${name.full}" needs a "symbols" array`);
+    if (this.over('maxEnumValues', symbolsJson.length)) {
+      checkLimit(this.settings.limits, 'maxEnumValues', symbolsJson.length, `enum "${name.full}"`);
+    }
     const symbols: string[] = [];
     const seen = new Set<string>();
     for (const s of symbolsJson) {
       if (typeof s !== 'string') invalid(`enum "${name.full}" has a symbol that is not a string: ${snippet(s)}`);
-      this.validateName(s, 'symbol', ` in enum "${name.full}"`);
+      this.validateName(s, 'symbol', 'in', 'enum', name.full);
       if (seen.has(s)) invalid(`Duplicate enum symbol: ${s} in enum "${name.full}"`);
       seen.add(s);
       symbols.push(s);

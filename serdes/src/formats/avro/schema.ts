@@ -79,7 +79,8 @@ export class AvroSchema implements ParsedSchema {
     const context = parseReferences(references);
     const validate = options.validate !== false;
     const known = new Map(context.known);
-    const root = parseSchemaText(text, known, { validateNames: validate, validateDefaults: validate });
+    const limits = validate ? options.limits : undefined;
+    const root = parseSchemaText(text, known, { validateNames: validate, validateDefaults: validate, limits });
     const schema = new AvroSchema(root, context, references, options);
     // Computed now so that a structure too deep to print is an invalid schema, not a later failure.
     guardDepth(() => schema.canonical);
@@ -105,12 +106,15 @@ export class AvroSchema implements ParsedSchema {
    */
   normalize(): AvroSchema {
     if (this.normalized === undefined) {
+      const seen = new Set<string>();
       const refs = [...this.resolvedReferences]
         .sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version))
-        .filter(
-          (r, i, all) =>
-            all.findIndex((o) => o.name === r.name && o.subject === r.subject && o.version === r.version) === i,
-        );
+        .filter((r) => {
+          const key = JSON.stringify([r.name, r.subject, r.version]);
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
       this.normalized = AvroSchema.parse(this.normalizedText(), refs, this.options);
     }
     return this.normalized;

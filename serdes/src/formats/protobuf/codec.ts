@@ -5,6 +5,7 @@
  */
 import protobuf from 'protobufjs';
 import { InvalidSchemaError } from '../format.js';
+import { fieldNamed, fieldNumbered, valueNamed, valueNumbered } from './indexes.js';
 import { emptyMessage, type EnumDef, type FieldDef, type MessageDef, type OptionEntry, type OptValue } from './model.js';
 
 /** What the codec needs to know about types, supplied by the linker. */
@@ -96,13 +97,13 @@ function numberOf(value: OptValue): number {
 function enumNumber(field: FieldDef, value: { v: string; n?: number }, env: TypeEnv): number {
   if (value.n !== undefined) return value.n;
   const e = env.enumDef(field.type);
-  return e?.values.find((x) => x.name === value.v)?.number ?? 0;
+  return (e && valueNamed(e, value.v))?.number ?? 0;
 }
 
 /** Field definition of an option entry within the options message `msg` (leading-dot fqn). */
 export function fieldOfEntry(msg: MessageDef, entry: OptionEntry, env: TypeEnv): FieldDef | undefined {
   if (entry.ext) return env.extensionByName(entry.name);
-  return msg.fields.find((f) => f.name === entry.name);
+  return fieldNamed(msg, entry.name);
 }
 
 /** Encodes typed option entries as the message `msgFqn` (leading dot). Unresolvable entries are dropped. */
@@ -170,7 +171,8 @@ function longToBigInt(v: unknown): bigint {
 function readScalar(r: protobuf.Reader, field: FieldDef, env: TypeEnv): OptValue {
   if (field.kind === 'enum') {
     const n = r.int32();
-    const name = env.enumDef(field.type)?.values.find((x) => x.number === n)?.name;
+    const e = env.enumDef(field.type);
+    const name = e && valueNumbered(e, n)?.name;
     return name !== undefined ? { k: 'enum', v: name, n } : { k: 'int', v: BigInt(n) };
   }
   switch (field.type) {
@@ -220,7 +222,7 @@ function readMessageBody(
       if (groupNumber === number) return out;
       throw new InvalidSchemaError('malformed options: unexpected end-group tag');
     }
-    let field = msg?.fields.find((f) => f.number === number);
+    let field = msg && fieldNumbered(msg, number);
     let ext = false;
     if (!field && msg) {
       field = env.extensionByNumber(`.${msg.fullName}`, number);

@@ -18,41 +18,20 @@
  */
 import type { CompatibilityIssue, CompatibilityOptions, SchemaReference } from '../format.js';
 import type { EnumDef, FieldDef, FileDef, Label, MessageDef } from './model.js';
+import {
+  DiffSearch,
+  DiffTooComplexError,
+  flatten,
+  isCompatible,
+  type Comparison,
+  type Difference,
+  type TypeInfo,
+  type TypeMap,
+} from './diff-context.js';
+import { firstUncovered, hasName, inRanges, oneofMembers } from './indexes.js';
 import type { ProtobufSchema } from './schema.js';
 
-export const COMPATIBLE_CHANGES: ReadonlySet<string> = new Set([
-  'MESSAGE_ADDED',
-  'MESSAGE_MOVED',
-  'ENUM_ADDED',
-  'ENUM_REMOVED',
-  'ENUM_CONST_ADDED',
-  'ENUM_CONST_CHANGED',
-  'ENUM_CONST_REMOVED',
-  'FIELD_ADDED',
-  'FIELD_REMOVED',
-  'FIELD_NAME_CHANGED',
-  'FIELD_STRING_OR_BYTES_LABEL_CHANGED',
-  'ONEOF_ADDED',
-  'ONEOF_REMOVED',
-  'ONEOF_FIELD_ADDED',
-  'ONEOF_FIELD_MOVED_TO_TOP_LEVEL',
-]);
-
-export interface Difference {
-  type: string;
-  path: string;
-  message: string;
-}
-
-interface TypeInfo {
-  packageName: string;
-  /** The reference the type came through: null for built-ins and indirect imports, ('', -1) for the schema itself. */
-  ref: { subject: string; version: number } | null;
-  message?: MessageDef;
-  enumDef?: EnumDef;
-}
-
-type TypeMap = Map<string, TypeInfo>;
+export { COMPATIBLE_CHANGES, DiffTooComplexError, type Difference } from './diff-context.js';
 
 const SELF_REF = { subject: '', version: -1 };
 
@@ -91,25 +70,27 @@ function buildTypeMap(schema: ProtobufSchema): TypeMap {
 }
 
 class Context {
-  readonly diffs: Difference[] = [];
+  /** Differences in order; a referenced type's comparison is shared, not copied (see diff-context.ts). */
+  readonly items: Array<Difference | Comparison> = [];
   path: string[] = [];
-  /** Messages whose fields are being compared (recursion guard), by identity. */
-  schemas = new Set<MessageDef>();
 
-  constructor(
-    readonly originalTypes: TypeMap,
-    readonly updateTypes: TypeMap,
-  ) {}
+  constructor(readonly search: DiffSearch) {}
 
-  sub(localName: string): Context {
-    const ctx = new Context(this.originalTypes, this.updateTypes);
-    ctx.schemas = new Set(this.schemas);
-    ctx.path = localName.split('.');
-    return ctx;
+  /** Messages whose fields are being compared (recursion guard), shared by the whole diff. */
+  get schemas(): Set<MessageDef> {
+    return this.search.stack;
+  }
+
+  get originalTypes(): TypeMap {
+    return this.search.originalTypes;
+  }
+
+  get updateTypes(): TypeMap {
+    return this.search.updateTypes;
   }
 
   add(type: string, message: string, ...extra: string[]): void {
-    this.diffs.push({ type, path: `#/${[...this.path, ...extra].join('/')}`, message });
+    this.items.push({ type, path: `#/${[...this.path, ...extra].join('/')}`, message });
   }
 
   within<T>(segments: string[], fn: () => T): T {
@@ -122,10 +103,6 @@ class Context {
     }
   }
 
-  isCompatible(): boolean {
-    return this.diffs.every((d) => COMPATIBLE_CHANGES.has(d.type));
-  }
-
   type(fqn: string, original: boolean): TypeInfo | undefined {
     const name = fqn.startsWith('.') ? fqn.slice(1) : fqn;
     return (original ? this.originalTypes : this.updateTypes).get(name);
@@ -134,14 +111,30 @@ class Context {
 
 /** Every difference from `older` to `newer`, compatible ones included. */
 export function diffSchemas(older: ProtobufSchema, newer: ProtobufSchema): Difference[] {
-  const ctx = new Context(collectTypes(older), collectTypes(newer));
+  return flatten(compareFiles(older, newer), false);
+}
+
+function compareFiles(older: ProtobufSchema, newer: ProtobufSchema): ReadonlyArray<Difference | Comparison> {
+  try {
+    return compareFilesDeeply(older, newer);
+  } catch (e) {
+    // The comparison recurses once per referenced type along a chain of references.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new DiffTooComplexError('the schemas are too intricate to compare (their referenced types nest too deeply)');
+    }
+    throw e;
+  }
+}
+
+function compareFilesDeeply(older: ProtobufSchema, newer: ProtobufSchema): ReadonlyArray<Difference | Comparison> {
+  const ctx = new Context(new DiffSearch(collectTypes(older), collectTypes(newer)));
   const a = older.file;
   const b = newer.file;
   if (a.package !== b.package) {
     ctx.add('PACKAGE_CHANGED', `The package changed from "${a.package}" to "${b.package}"`);
   }
   compareTypeElements(ctx, a.messages, a.enums, b.messages, b.enums);
-  return ctx.diffs;
+  return ctx.items;
 }
 
 /** Confluent's `isBackwardCompatible(newer, older)`: the incompatible differences. */
@@ -150,9 +143,7 @@ export function protobufBackwardIssues(
   older: ProtobufSchema,
   options: CompatibilityOptions = {},
 ): CompatibilityIssue[] {
-  const issues: CompatibilityIssue[] = diffSchemas(older, newer)
-    .filter((d) => !COMPATIBLE_CHANGES.has(d.type))
-    .map((d) => ({ type: d.type, path: d.path, message: d.message }));
+  const issues: CompatibilityIssue[] = flatten(compareFiles(older, newer), true).map((d) => ({ type: d.type, path: d.path, message: d.message }));
   if (options.validateFields) issues.push(...reservedIssues(older.file, newer.file));
   return issues;
 }
@@ -179,8 +170,7 @@ function compareTypeElements(
       else if (!o) ctx.add('MESSAGE_ADDED', `Message ${describeMessage(ctx.path)} was added`);
       else {
         // An unchanged message (same structure, same resolved types) has no differences at all.
-        const key = messageKey(ctx.originalTypes, o.msg);
-        if (key === undefined || key !== messageKey(ctx.updateTypes, u.msg)) compareMessages(ctx, o.msg, u.msg);
+        if (!sameMessage(ctx.originalTypes, o.msg, ctx.updateTypes, u.msg)) compareMessages(ctx, o.msg, u.msg);
         if (o.index !== u.index) ctx.add('MESSAGE_MOVED', `Message ${describeMessage(ctx.path)} moved from index ${o.index} to ${u.index}`);
       }
     });
@@ -247,77 +237,53 @@ function enumConstants(e: EnumDef): Map<number, string> {
   return map;
 }
 
-/** Per type map (so per schema): message and field keys, null where none can be given. */
-const structuralKeys = new WeakMap<TypeMap, Map<MessageDef | FieldDef, string | null>>();
-
-function keysOf(types: TypeMap): Map<MessageDef | FieldDef, string | null> {
-  let keys = structuralKeys.get(types);
-  if (keys === undefined) structuralKeys.set(types, (keys = new Map()));
-  return keys;
+/**
+ * How a field's named type resolves in its schema, as far as the diff reads it: unresolved, an enum, or
+ * a message with its package and the reference it came through. Null for a message type that comes
+ * through no direct reference (built-ins, indirect imports): its definition is compared then.
+ */
+function resolution(types: TypeMap, f: FieldDef): TypeInfo | 'unresolved' | 'enum' | null {
+  const info = types.get(f.type.startsWith('.') ? f.type.slice(1) : f.type);
+  if (info === undefined) return 'unresolved';
+  if (info.enumDef) return 'enum';
+  return info.ref === null ? null : info;
 }
 
 /**
- * Everything compareFields reads of a field: number, name, label, type, and how a named type resolves in
- * this schema (enum, or message with its package and the reference it came through). Two fields with
- * equal keys compare without any difference. Undefined for a message type that comes through no direct
- * reference (built-ins, indirect imports): the diff then compares that type's definition.
+ * Whether two fields agree in everything compareFields reads (number, name, label, kind, type, map key,
+ * group, how a named type resolves), so that comparing them finds no difference. False when either
+ * field's message type comes through no direct reference: that type's definition must be compared.
  */
-function fieldKey(types: TypeMap, f: FieldDef): string | undefined {
-  const keys = keysOf(types);
-  let key = keys.get(f);
-  if (key === undefined) {
-    key = buildFieldKey(types, f);
-    keys.set(f, key);
-  }
-  return key ?? undefined;
-}
-
-function buildFieldKey(types: TypeMap, f: FieldDef): string | null {
-  let resolved = '';
-  if (f.kind !== 'scalar') {
-    const info = types.get(f.type.startsWith('.') ? f.type.slice(1) : f.type);
-    if (info === undefined) resolved = 'unresolved';
-    else if (info.enumDef) resolved = 'enum';
-    else if (info.ref === null) return null;
-    else resolved = `message ${info.packageName} ${info.ref.subject} ${info.ref.version}`;
-  }
-  return `${f.number} ${f.name} ${f.label ?? '-'} ${f.kind} ${f.type} ${f.mapKey ?? '-'} ${f.group ? 'g' : '-'} ${resolved}`;
+function sameField(originalTypes: TypeMap, o: FieldDef, updateTypes: TypeMap, u: FieldDef): boolean {
+  if (o.number !== u.number || o.name !== u.name || o.label !== u.label || o.kind !== u.kind || o.type !== u.type) return false;
+  if (o.mapKey !== u.mapKey || !o.group !== !u.group) return false;
+  if (o.kind === 'scalar') return true;
+  const a = resolution(originalTypes, o);
+  const b = resolution(updateTypes, u);
+  if (a === null || b === null) return false;
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.packageName === b.packageName && a.ref!.subject === b.ref!.subject && a.ref!.version === b.ref!.version;
 }
 
 /**
- * Everything compareMessages reads of a message, nested types included, as one string: field numbers,
- * names, labels, types and how each named type resolves in this schema (enum or message, its package and
- * the reference it came through), oneofs, nested messages and enums in order. Two messages with equal keys
- * compare without any difference. Undefined when a field's message type comes through no direct reference
- * (built-ins, indirect imports): the diff then compares that type's definition, which the key does not hold.
+ * Whether two messages agree in everything compareMessages reads, nested types included (fields as in
+ * sameField with their oneofs, oneof names, nested messages and enums in order), so that comparing
+ * them finds no difference. Compared in place: building a key string per message and field cost more
+ * than the rest of the diff.
  */
-function messageKey(types: TypeMap, m: MessageDef): string | undefined {
-  const keys = keysOf(types);
-  let key = keys.get(m);
-  if (key === undefined) {
-    key = buildMessageKey(types, m);
-    keys.set(m, key);
+function sameMessage(originalTypes: TypeMap, o: MessageDef, updateTypes: TypeMap, u: MessageDef): boolean {
+  if (o.name !== u.name || !o.isGroup !== !u.isGroup) return false;
+  if (o.oneofs.length !== u.oneofs.length || o.oneofs.some((x, i) => x.name !== u.oneofs[i]!.name)) return false;
+  if (o.fields.length !== u.fields.length || o.messages.length !== u.messages.length || o.enums.length !== u.enums.length) return false;
+  for (let i = 0; i < o.fields.length; i++) {
+    const of = o.fields[i]!;
+    const uf = u.fields[i]!;
+    if (of.oneof !== uf.oneof || !sameField(originalTypes, of, updateTypes, uf)) return false;
   }
-  return key ?? undefined;
-}
-
-function buildMessageKey(types: TypeMap, m: MessageDef): string | null {
-  const parts: string[] = [`message ${m.name}${m.isGroup ? ' group' : ''} {`];
-  parts.push(`oneofs ${m.oneofs.map((o) => o.name).join(',')};`);
-  for (const f of m.fields) {
-    const key = fieldKey(types, f);
-    if (key === undefined) return null;
-    parts.push(`${key} ${f.oneof ?? '-'};`);
+  for (let i = 0; i < o.messages.length; i++) {
+    if (!sameMessage(originalTypes, o.messages[i]!, updateTypes, u.messages[i]!)) return false;
   }
-  for (const nested of m.messages) {
-    const key = messageKey(types, nested);
-    if (key === undefined) return null;
-    if (key === null) return null;
-    parts.push(key);
-  }
-  for (const e of m.enums) parts.push(`enum ${e.name} {${enumKey(e)}}`);
-  parts.push('}');
-  return parts.join('\n');
+  return o.enums.every((e, i) => e.name === u.enums[i]!.name && enumKey(e) === enumKey(u.enums[i]!));
 }
 
 function compareEnums(ctx: Context, o: EnumDef, u: EnumDef): void {
@@ -370,7 +336,7 @@ function buildFieldIndex(m: MessageDef): Indexed {
   }
   m.oneofs.forEach((o, i) => {
     oneofOrder.push(o.name);
-    oneofs.set(o.name, m.fields.filter((f) => f.oneof === i && !f.group));
+    oneofs.set(o.name, oneofMembers(m, i).filter((f) => !f.group));
   });
   return { byTag, tagToOneof, oneofs, oneofOrder, tags: [...byTag.keys()].sort((a, b) => a - b) };
 }
@@ -380,6 +346,7 @@ function fieldLabel(f: FieldDef): string {
 }
 
 function compareMessages(ctx: Context, original: MessageDef, update: MessageDef): void {
+  ctx.search.charge(1 + original.fields.length + update.fields.length);
   if (!ctx.schemas.has(original)) {
     ctx.schemas.add(original);
     try {
@@ -466,9 +433,8 @@ function compareMessageFields(ctx: Context, original: MessageDef, update: Messag
       if (oo !== undefined && uo === undefined) {
         ctx.add('ONEOF_FIELD_MOVED_TO_TOP_LEVEL', `Field ${fieldLabel(uf)} of ${msgName} moved out of oneof ${oo}`, String(tag));
       }
-      // An unchanged field (equal keys) has no differences; only changed ones are compared.
-      const key = fieldKey(ctx.originalTypes, of);
-      if (key === undefined || key !== fieldKey(ctx.updateTypes, uf)) {
+      // An unchanged field has no differences; only changed ones are compared.
+      if (!sameField(ctx.originalTypes, of, ctx.updateTypes, uf)) {
         const segments = uo !== undefined ? [uo, String(tag)] : [String(tag)];
         ctx.within(segments, () => compareFields(ctx, of, uf, msgName));
       }
@@ -606,10 +572,16 @@ function compareMessageTypes(ctx: Context, o: string, u: string, where: string):
   const sameVersion =
     oi.ref !== null && ui.ref !== null && oi.ref.subject === ui.ref.subject && oi.ref.version === ui.ref.version;
   if (sameVersion) return;
-  const sub = ctx.sub(ol);
-  compareMessages(sub, oi.message, ui.message);
-  ctx.diffs.push(...sub.diffs);
-  if (!sub.isCompatible()) {
+  const original = oi.message;
+  const update = ui.message;
+  const result = ctx.search.compare(ol, original, update, () => {
+    const sub = new Context(ctx.search);
+    sub.path = ol.split('.');
+    compareMessages(sub, original, update);
+    return { items: sub.items, compatible: isCompatible(sub.items) };
+  });
+  ctx.items.push(result);
+  if (!result.compatible) {
     ctx.add('FIELD_NAMED_TYPE_CHANGED', `The message type ${ol} of ${where} changed incompatibly`);
   }
 }
@@ -620,17 +592,6 @@ function compareMessageTypes(ctx: Context, o: string, u: string, where: string):
  * With `validateFields`, the reserved numbers and names of each message must survive, and no field of
  * the new schema may use a number or name the old schema reserved.
  */
-/** The first number of `r` that none of `ranges` covers. */
-function firstUncovered(r: { start: number; end: number }, ranges: ReadonlyArray<{ start: number; end: number }>): number | undefined {
-  let next = r.start;
-  for (const x of [...ranges].sort((a, b) => a.start - b.start)) {
-    if (x.start > next) break;
-    if (x.end >= next) next = x.end + 1;
-    if (next > r.end) return undefined;
-  }
-  return next <= r.end ? next : undefined;
-}
-
 function reservedIssues(older: FileDef, newer: FileDef): CompatibilityIssue[] {
   const issues: CompatibilityIssue[] = [];
   const byName = (file: FileDef) => {
@@ -650,7 +611,6 @@ function reservedIssues(older: FileDef, newer: FileDef): CompatibilityIssue[] {
     const n = newMessages.get(name);
     if (!n) continue;
     const path = `#/${name.split('.').join('/')}`;
-    const reservedIn = (m: MessageDef, num: number) => m.reservedRanges.some((r) => num >= r.start && num <= r.end);
     for (const r of o.reservedRanges) {
       const missing = firstUncovered(r, n.reservedRanges);
       if (missing !== undefined) {
@@ -658,12 +618,12 @@ function reservedIssues(older: FileDef, newer: FileDef): CompatibilityIssue[] {
       }
     }
     for (const reservedName of o.reservedNames) {
-      if (!n.reservedNames.includes(reservedName)) {
+      if (!hasName(n.reservedNames, reservedName)) {
         issues.push({ type: 'RESERVED_FIELD_REMOVED', path, message: `Message ${name} no longer reserves field name "${reservedName}"` });
       }
     }
     for (const f of n.fields) {
-      if (reservedIn(o, f.number) || o.reservedNames.includes(f.name)) {
+      if (inRanges(f.number, o.reservedRanges) || hasName(o.reservedNames, f.name)) {
         issues.push({
           type: 'FIELD_CONFLICTS_WITH_RESERVED_FIELD',
           path: `${path}/${f.number}`,

@@ -229,12 +229,14 @@ export function decodeDescriptor(bytes: Uint8Array): FileDef {
   const pkg = w.package ?? '';
   if (pkg && !pkg.split('.').every((p) => IDENT.test(p))) throw new InvalidSchemaError(`invalid package name "${pkg}"`);
   const deps = w.dependency ?? [];
+  const publicDeps = new Set(w.public_dependency);
+  const weakDeps = new Set(w.weak_dependency);
   const file: FileDef = {
     syntax,
     package: pkg,
     imports: deps.map((path, i) => {
-      if (w.public_dependency?.includes(i)) return { path, modifier: 'public' as const };
-      if (w.weak_dependency?.includes(i)) return { path, modifier: 'weak' as const };
+      if (publicDeps.has(i)) return { path, modifier: 'public' as const };
+      if (weakDeps.has(i)) return { path, modifier: 'weak' as const };
       return { path };
     }),
     options: [],
@@ -269,9 +271,16 @@ function decodeMessageDef(w: WMessage, scope: string, syntax: FileDef['syntax'])
   const oneofDecls = w.oneof_decl ?? [];
   const fieldsW = w.field ?? [];
   // A oneof is synthetic when all its members are proto3 `optional` fields.
+  const members = new Map<number, WField[]>();
+  for (const f of fieldsW) {
+    if (f.oneof_index === undefined) continue;
+    const list = members.get(f.oneof_index) ?? [];
+    list.push(f);
+    members.set(f.oneof_index, list);
+  }
   const synthetic = oneofDecls.map((_, i) => {
-    const members = fieldsW.filter((f) => f.oneof_index === i);
-    return members.length > 0 && members.every((f) => f.proto3_optional);
+    const list = members.get(i) ?? [];
+    return list.length > 0 && list.every((f) => f.proto3_optional);
   });
   const realIndex = new Map<number, number>();
   oneofDecls.forEach((_, i) => {
@@ -291,6 +300,18 @@ function decodeMessageDef(w: WMessage, scope: string, syntax: FileDef['syntax'])
     options: [],
     rawOptions: rawBytes(w.options),
   };
+  // The first nested message whose full name (or simple name) is a group field's type, found by index.
+  let nestedByName: Map<string, number> | undefined;
+  const nestedFor = (type: string): MessageDef | undefined => {
+    if (!nestedByName) {
+      nestedByName = new Map();
+      msg.messages.forEach((m, i) => {
+        for (const key of [`.${m.fullName}`, m.name]) if (!nestedByName!.has(key)) nestedByName!.set(key, i);
+      });
+    }
+    const i = nestedByName.get(type);
+    return i === undefined ? undefined : msg.messages[i];
+  };
   for (const f of fieldsW) {
     const entry = f.type_name ? findMapEntry(mapEntries, f.type_name, fullName) : undefined;
     const def = decodeField(f, syntax, entry);
@@ -301,7 +322,7 @@ function decodeMessageDef(w: WMessage, scope: string, syntax: FileDef['syntax'])
       delete def.label;
     }
     if (def.group) {
-      const groupMsg = msg.messages.find((m) => `.${m.fullName}` === def.type || m.name === def.type);
+      const groupMsg = nestedFor(def.type);
       if (groupMsg) groupMsg.isGroup = true;
     }
     msg.fields.push(def);
@@ -319,7 +340,25 @@ function isMapEntry(m: WMessage): boolean {
 
 function findMapEntry(entries: Map<string, WMessage>, typeName: string, scope: string): WMessage | undefined {
   if (typeName.startsWith('.')) return entries.get(typeName);
-  return entries.get(`.${qualify(scope, typeName)}`) ?? [...entries.entries()].find(([k]) => k.endsWith(`.${typeName}`))?.[1];
+  return entries.get(`.${qualify(scope, typeName)}`) ?? entriesBySuffix(entries).get(typeName);
+}
+
+const suffixIndexes = new WeakMap<Map<string, WMessage>, Map<string, WMessage>>();
+
+/** Map entries by every dotted suffix of their full name (`b.C` and `C` of `.a.b.C`), the first entry winning. */
+function entriesBySuffix(entries: Map<string, WMessage>): Map<string, WMessage> {
+  let index = suffixIndexes.get(entries);
+  if (!index) {
+    index = new Map();
+    for (const [key, entry] of entries) {
+      for (let dot = key.indexOf('.'); dot >= 0; dot = key.indexOf('.', dot + 1)) {
+        const suffix = key.slice(dot + 1);
+        if (!index.has(suffix)) index.set(suffix, entry);
+      }
+    }
+    suffixIndexes.set(entries, index);
+  }
+  return index;
 }
 
 function exclusiveRange(r: WRange): Range {
@@ -449,6 +488,7 @@ class Encoder {
     const mapEntries: WMessage[] = [];
     const realOneofs = m.oneofs.length;
     const syntheticOneofs: Array<{ name: string }> = [];
+    let taken: Set<string> | undefined;
     w.field = m.fields.map((f) => {
       let entry: WMessage | undefined;
       if (f.mapKey !== undefined) {
@@ -458,7 +498,8 @@ class Encoder {
       const wf = this.field(f, entry ? `.${qualify(m.fullName, entry.name!)}` : undefined);
       if (f.proto3Optional) {
         wf.oneof_index = realOneofs + syntheticOneofs.length;
-        syntheticOneofs.push({ name: syntheticOneofName(f.name, m) });
+        taken ??= new Set([...m.fields.map((x) => x.name), ...m.oneofs.map((o) => o.name)]);
+        syntheticOneofs.push({ name: syntheticOneofName(f.name, taken) });
       }
       return wf;
     });
@@ -554,9 +595,8 @@ class Encoder {
   }
 }
 
-function syntheticOneofName(fieldName: string, m: MessageDef): string {
+function syntheticOneofName(fieldName: string, taken: ReadonlySet<string>): string {
   // protoc prefixes the field name with "_" and adds "X" until it clashes with nothing.
-  const taken = new Set([...m.fields.map((f) => f.name), ...m.oneofs.map((o) => o.name)]);
   let name = `_${fieldName}`;
   while (taken.has(name)) name = `X${name}`;
   return name;

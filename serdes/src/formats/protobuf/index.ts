@@ -17,7 +17,7 @@ import {
   type ResolvedReference,
   type SchemaFormat,
 } from '../format.js';
-import { COMPATIBLE_CHANGES, diffSchemas, protobufBackwardIssues, type Difference } from './compatibility.js';
+import { COMPATIBLE_CHANGES, DiffTooComplexError, diffSchemas, protobufBackwardIssues, type Difference } from './compatibility.js';
 import {
   ProtobufSchema,
   builtinSchema,
@@ -29,7 +29,7 @@ import {
 } from './schema.js';
 import { BUILTIN_PROTOS, isBuiltinImport } from './wellknown.js';
 
-export { ProtobufSchema, builtinSchema, DEFAULT_FILE_NAME, COMPATIBLE_CHANGES, diffSchemas, BUILTIN_PROTOS, isBuiltinImport };
+export { ProtobufSchema, builtinSchema, DEFAULT_FILE_NAME, COMPATIBLE_CHANGES, DiffTooComplexError, diffSchemas, BUILTIN_PROTOS, isBuiltinImport };
 export type { Difference, ProtobufDependency, ProtobufMessageType, ProtobufRootOptions };
 export type { FileDef, MessageDef, FieldDef, EnumDef, ServiceDef } from './model.js';
 
@@ -39,7 +39,7 @@ export function parseProtobuf(
   references: readonly ResolvedReference[] = [],
   options: ParseOptions = {},
 ): ProtobufSchema {
-  return loadSchema(text, references, { validate: options.validate ?? true });
+  return loadSchema(text, references, { validate: options.validate ?? true, ...(options.limits ? { limits: options.limits } : {}) });
 }
 
 function asProtobuf(schema: ParsedSchema, role: string): ProtobufSchema {

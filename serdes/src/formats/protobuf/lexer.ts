@@ -34,78 +34,99 @@ export interface Preprocessed {
 interface Token {
   t: 'id' | 'str' | 'p';
   v: string;
-  line: number;
 }
 
 const utf8 = new TextEncoder();
 
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** [A-Za-z0-9_.+-], the characters of a word (identifier, number) by char code. */
+const WORD = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.+-') WORD[c.charCodeAt(0)] = 1;
+/** The ASCII characters `\s` matches. */
+const SPACE = new Uint8Array(128);
+for (const c of ' \t\n\v\f\r') SPACE[c.charCodeAt(0)] = 1;
+
+const isWord = (c: number) => c < 128 && WORD[c] === 1;
+const isSpace = (c: number) => (c < 128 ? SPACE[c] === 1 : /\s/.test(String.fromCharCode(c)));
+
+/**
+ * The text is copied unchanged except for the literals replaced by placeholders, so only those splice
+ * the output; the header scan only needs the tokens outside braces (and the braces that enter and
+ * leave them), so only those are kept.
+ */
 export function preprocess(text: string): Preprocessed {
   const literals: Uint8Array[] = [];
   const bigIntegers: bigint[] = [];
   const tokens: Token[] = [];
-  let out = '';
-  let line = 1;
+  const parts: string[] = [];
+  let copied = 0;
+  const replace = (from: number, to: number, replacement: string) => {
+    parts.push(text.slice(copied, from), replacement);
+    copied = to;
+  };
+  let depth = 0;
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const ch = text[i]!;
-    if (ch === '/' && text[i + 1] === '/') {
+    const c = text.charCodeAt(i);
+    if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
       const end = text.indexOf('\n', i);
-      const stop = end < 0 ? n : end;
-      out += text.slice(i, stop);
-      i = stop;
+      i = end < 0 ? n : end;
       continue;
     }
-    if (ch === '/' && text[i + 1] === '*') {
+    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
       const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? n : end + 2;
-      const chunk = text.slice(i, stop);
-      line += countNewlines(chunk);
-      out += chunk;
-      i = stop;
+      i = end < 0 ? n : end + 2;
       continue;
     }
-    if (ch === '"' || ch === "'") {
+    if (c === 0x22 || c === 0x27) {
       let j = i + 1;
-      while (j < n && text[j] !== ch && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      const raw = text.slice(i + 1, Math.min(j, n));
-      if (j >= n || text[j] !== ch) {
-        // Unterminated: leave it to protobufjs to report.
-        out += text.slice(i, j);
+      while (j < n && text.charCodeAt(j) !== c && text.charCodeAt(j) !== NEWLINE) j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
+      if (j >= n || text.charCodeAt(j) !== c) {
+        // Unterminated: left to protobufjs to report.
         i = j;
         continue;
       }
-      const bytes = raw.includes('\\') ? unescapeLiteral(raw) : utf8.encode(raw);
-      if (raw.includes('\\')) {
-        const id = literals.push(bytes) - 1;
-        out += `"${PH_START}${id}${PH_END}"`;
-      } else {
-        out += text.slice(i, j + 1);
-      }
-      tokens.push({ t: 'str', v: new TextDecoder().decode(bytes), line });
+      const raw = text.slice(i + 1, j);
+      const escaped = raw.includes('\\');
+      const bytes = escaped ? unescapeLiteral(raw) : undefined;
+      if (bytes) replace(i, j + 1, `"${PH_START}${literals.push(bytes) - 1}${PH_END}"`);
+      if (depth === 0) tokens.push({ t: 'str', v: new TextDecoder().decode(bytes ?? utf8.encode(raw)) });
       i = j + 1;
       continue;
     }
-    if (ch === '\n') line++;
-    if (/[A-Za-z0-9_.+-]/.test(ch)) {
-      let j = i;
-      while (j < n && /[A-Za-z0-9_.+-]/.test(text[j]!)) j++;
-      const word = text.slice(i, j);
-      tokens.push({ t: 'id', v: word, line });
-      const big = INTEGER_RE.test(word) ? parseInteger(word) : undefined;
-      if (big !== undefined && (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER))) {
-        out += `"${BIG_START}${bigIntegers.push(big) - 1}${BIG_END}"`;
-      } else {
-        out += word;
+    if (isWord(c)) {
+      let j = i + 1;
+      while (j < n && isWord(text.charCodeAt(j))) j++;
+      if (depth === 0) tokens.push({ t: 'id', v: text.slice(i, j) });
+      // Up to 15 characters no integer literal reaches 2^53 (decimal, 0x hex or 0 octal, signed or not).
+      const word = j - i > 15 ? text.slice(i, j) : '';
+      if (word && INTEGER_RE.test(word)) {
+        const big = parseInteger(word);
+        if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER)) {
+          replace(i, j, `"${BIG_START}${bigIntegers.push(big) - 1}${BIG_END}"`);
+        }
       }
       i = j;
       continue;
     }
-    if (!/\s/.test(ch)) tokens.push({ t: 'p', v: ch, line });
-    out += ch;
+    if (!isSpace(c)) {
+      // Braces keep the depth exactly as the header scan counts it; the tokens that enter and leave
+      // the top level are kept for it.
+      if (c === CLOSE_BRACE) depth = Math.max(0, depth - 1);
+      if (depth === 0) tokens.push({ t: 'p', v: text[i]! });
+      if (c === OPEN_BRACE) depth++;
+    }
     i++;
   }
-  return { source: out, literals, bigIntegers, ...scanHeader(tokens) };
+  parts.push(text.slice(copied));
+  return { source: parts.join(''), literals, bigIntegers, ...scanHeader(tokens) };
 }
 
 function parseInteger(word: string): bigint {
@@ -123,12 +144,6 @@ export function bigIntegerOf(value: unknown, bigIntegers: readonly bigint[]): bi
   if (typeof value !== 'string') return undefined;
   const m = BIG_RE.exec(value);
   return m ? bigIntegers[Number(m[1])] : undefined;
-}
-
-function countNewlines(s: string): number {
-  let c = 0;
-  for (const ch of s) if (ch === '\n') c++;
-  return c;
 }
 
 /** syntax / edition / imports from the top level of the token stream (outside any braces). */

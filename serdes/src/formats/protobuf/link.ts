@@ -15,7 +15,6 @@ import {
   RESERVED_IMPL_RANGE,
   SCALAR_TYPES,
   defaultJsonName,
-  inRanges,
   qualify,
   type EnumDef,
   type FieldDef,
@@ -26,6 +25,7 @@ import {
   type Range,
   type RawOptions,
 } from './model.js';
+import { fieldNamed, hasName, inRanges, oneofMembers, overlapsRanges, valueNamed, valueNumbered } from './indexes.js';
 import { Symbols } from './symbols.js';
 
 const OPTIONS = {
@@ -219,7 +219,7 @@ class Linker {
     if (field.kind === 'enum') {
       const name = text ?? (typeof raw === 'string' ? raw : undefined);
       const e = this.symbols.enumDef(field.type);
-      const value = e?.values.find((v) => v.name === name);
+      const value = e && name !== undefined ? valueNamed(e, name) : undefined;
       if (name === undefined || (e && !value)) {
         this.fail(`default value of field ${where} is not a value of enum ${field.type.slice(1)}`);
         return { k: 'raw', v: raw };
@@ -282,7 +282,7 @@ class Linker {
           this.fail(`unknown option "${name}" in ${where}`);
         }
       } else {
-        field = optionsMsg?.fields.find((f) => f.name === name);
+        field = optionsMsg && fieldNamed(optionsMsg, name);
         if (!field && optionsMsg) this.fail(`unknown option "${name}" in ${where}`);
       }
       if (!field) {
@@ -330,7 +330,8 @@ class Linker {
       }
       const entries: OptionEntry[] = [];
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-        const sub = msg.fields.find((f) => f.name === k) ?? msg.fields.find((f) => f.kind === 'group' && f.type.endsWith(`.${k}`));
+        // A group is named by its type in text format; only then is the field list scanned.
+        const sub = fieldNamed(msg, k) ?? msg.fields.find((f) => f.kind === 'group' && f.type.endsWith(`.${k}`));
         if (!sub) {
           this.fail(`${where}: message ${msg.fullName} has no field "${k}"`);
           entries.push({ name: k, ext: false, value: { k: 'raw', v } });
@@ -346,12 +347,12 @@ class Linker {
     if (field.kind === 'enum') {
       const e = this.symbols.enumDef(field.type);
       if (typeof raw === 'string') {
-        const value = e?.values.find((v) => v.name === raw);
+        const value = e && valueNamed(e, raw);
         if (e && !value) this.fail(`${where}: "${raw}" is not a value of enum ${e.fullName}`);
         return [value ? { k: 'enum', v: raw, n: value.number } : { k: 'enum', v: raw }];
       }
       if (typeof raw === 'number') {
-        const value = e?.values.find((v) => v.number === raw);
+        const value = e && valueNumbered(e, raw);
         this.fail(`${where}: expected an enum value name, got ${raw}`);
         return [value ? { k: 'enum', v: value.name, n: raw } : { k: 'int', v: BigInt(Math.trunc(raw)) }];
       }
@@ -417,9 +418,10 @@ class Linker {
     checkRanges(m.reservedRanges, `reserved range in ${where}`, (msg) => this.fail(msg));
     checkRanges(m.extensionRanges, `extension range in ${where}`, (msg) => this.fail(msg));
     for (const r of m.reservedRanges) {
-      for (const x of m.extensionRanges) {
-        if (r.start <= x.end && x.start <= r.end) this.fail(`${where}: extension range ${fmtRange(x)} overlaps reserved range ${fmtRange(r)}`);
-      }
+      // Only a range that overlaps at all is matched against each extension range, to name the first one.
+      if (!overlapsRanges(r, m.extensionRanges)) continue;
+      const x = m.extensionRanges.find((x) => r.start <= x.end && x.start <= r.end)!;
+      this.fail(`${where}: extension range ${fmtRange(x)} overlaps reserved range ${fmtRange(r)}`);
     }
     if (proto3 && m.extensionRanges.length) this.fail(`${where}: extension ranges are not allowed in proto3`);
     const names = new Map<string, string>();
@@ -437,7 +439,7 @@ class Linker {
       this.checkFieldNumber(field, where);
       if (inRanges(field.number, m.reservedRanges)) this.fail(`${where}: field "${field.name}" uses reserved number ${field.number}`);
       if (inRanges(field.number, m.extensionRanges)) this.fail(`${where}: field "${field.name}" uses number ${field.number}, which is in an extension range`);
-      if (m.reservedNames.includes(field.name)) this.fail(`${where}: field name "${field.name}" is reserved`);
+      if (hasName(m.reservedNames, field.name)) this.fail(`${where}: field name "${field.name}" is reserved`);
       if (proto3 && field.label === 'required') this.fail(`${where}: required fields are not allowed in proto3 (field "${field.name}")`);
       if (proto3 && field.group) this.fail(`${where}: groups are not allowed in proto3 (field "${field.name}")`);
       if (proto3 && field.defaultValue) this.fail(`${where}: default values are not allowed in proto3 (field "${field.name}")`);
@@ -451,7 +453,7 @@ class Linker {
     }
     m.oneofs.forEach((o, i) => {
       claim(o.name, `oneof ${o.name}`);
-      if (!m.fields.some((f) => f.oneof === i)) this.fail(`${where}: oneof "${o.name}" has no fields`);
+      if (!oneofMembers(m, i).length) this.fail(`${where}: oneof "${o.name}" has no fields`);
     });
     for (const nested of m.messages) if (!nested.isGroup) claim(nested.name, `message ${nested.name}`);
     for (const e of m.enums) claim(e.name, `enum ${e.name}`);
@@ -487,7 +489,7 @@ class Linker {
       numbers.set(v.number, v.name);
       if (v.number < -2147483648 || v.number > 2147483647) this.fail(`${where}: value "${v.name}" is out of int32 range`);
       if (inRanges(v.number, e.reservedRanges)) this.fail(`${where}: value "${v.name}" uses reserved number ${v.number}`);
-      if (e.reservedNames.includes(v.name)) this.fail(`${where}: value name "${v.name}" is reserved`);
+      if (hasName(e.reservedNames, v.name)) this.fail(`${where}: value name "${v.name}" is reserved`);
     }
     if (allowAlias && numbers.size === e.values.length) this.fail(`${where}: allow_alias is set but no two values share a number`);
   }
@@ -565,25 +567,31 @@ function integerFits(type: string, v: bigint): boolean {
  */
 export function canonicalizeEntries(entries: readonly OptionEntry[]): OptionEntry[] {
   const out: OptionEntry[] = [];
+  // Where each option name first appears in `out`, and the fields gathered for a message option set
+  // more than once (canonicalized once at the end: merging as they come made n statements cost n²).
+  const positions = new Map<string, number>();
+  const merged = new Map<number, OptionEntry[]>();
   for (const entry of entries) {
     const value = entry.value.k === 'msg' ? { k: 'msg' as const, fields: canonicalizeEntries(entry.value.fields) } : entry.value;
     const e: OptionEntry = { ...entry, value };
-    if (entry.repeated || entry.value.k === 'raw') {
+    const key = `${entry.ext ? 'x' : 'f'}${entry.name}`;
+    const i = positions.get(key);
+    if (entry.repeated || entry.value.k === 'raw' || i === undefined) {
+      if (i === undefined) positions.set(key, out.length);
       out.push(e);
       continue;
     }
-    const i = out.findIndex((o) => o.name === entry.name && o.ext === entry.ext);
-    if (i < 0) {
-      out.push(e);
+    const prev = out[i]!;
+    if (prev.value.k === 'msg' && value.k === 'msg') {
+      let fields = merged.get(i);
+      if (!fields) merged.set(i, (fields = [...prev.value.fields]));
+      for (const f of value.fields) fields.push(f);
     } else {
-      const prev = out[i]!;
-      if (prev.value.k === 'msg' && value.k === 'msg') {
-        out[i] = { ...prev, value: { k: 'msg', fields: canonicalizeEntries([...prev.value.fields, ...value.fields]) } };
-      } else {
-        out[i] = e;
-      }
+      out[i] = e;
+      merged.delete(i);
     }
   }
+  for (const [i, fields] of merged) out[i] = { ...out[i]!, value: { k: 'msg', fields: canonicalizeEntries(fields) } };
   return out
     .map((e, i) => ({ e, i }))
     .sort((a, b) => (a.e.number ?? Infinity) - (b.e.number ?? Infinity) || (a.e.number === undefined && b.e.number === undefined ? a.e.name.localeCompare(b.e.name) : 0) || a.i - b.i)

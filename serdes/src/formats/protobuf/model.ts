@@ -228,7 +228,3 @@ export function* allMessages(messages: readonly MessageDef[]): Generator<Message
     yield* allMessages(m.messages);
   }
 }
-
-export function inRanges(n: number, ranges: readonly Range[]): boolean {
-  return ranges.some((r) => n >= r.start && n <= r.end);
-}

@@ -8,6 +8,7 @@
 import protobuf from 'protobufjs';
 import { InvalidSchemaError } from '../format.js';
 import { expandString, preprocess } from './lexer.js';
+import { parseWithProtobufjs } from './pbjs-parse.js';
 import {
   SCALAR_TYPES,
   emptyMessage,
@@ -49,7 +50,7 @@ export function parseProtoText(text: string): ParsedText {
   }
   let result: protobuf.IParserResult;
   try {
-    result = protobuf.parse(pre.source, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
+    result = parseWithProtobufjs(pre.source, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
   } catch (e) {
     throw new InvalidSchemaError(e instanceof Error ? e.message : String(e));
   }
@@ -72,8 +73,9 @@ export function parseProtoText(text: string): ParsedText {
   // protobufjs keeps all imports, but our header scan is the one that knows public/weak; make sure
   // both agree (a mismatch would mean the scan missed something).
   const pbImports = [...(result.imports ?? []), ...(result.weakImports ?? [])].map((p) => expandString(p, literals));
+  const seen = new Set(file.imports.map((imp) => imp.path));
   for (const p of pbImports) {
-    if (!file.imports.some((imp) => imp.path === p)) file.imports.push({ path: p });
+    if (!seen.has(p)) file.imports.push({ path: p });
   }
   for (const obj of ns.nestedArray) {
     if (obj instanceof protobuf.Type) {
@@ -106,6 +108,8 @@ function rawOptionsOf(obj: PbObject, skip: readonly string[] = []): RawOptions |
 /** protobufjs' flat option map (`"(a).b.c": 1`) back into one nested value per option. */
 export function unflatten(options: Record<string, unknown>): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = [];
+  // The first entry of each name whose value is an object, which later dotted keys fill in.
+  const objects = new Map<string, [string, unknown]>();
   for (const [key, value] of Object.entries(options)) {
     let name: string;
     let rest: string;
@@ -119,13 +123,16 @@ export function unflatten(options: Record<string, unknown>): Array<[string, unkn
       rest = dot < 0 ? '' : key.slice(dot + 1);
     }
     if (!rest) {
-      out.push([name, value]);
+      const entry: [string, unknown] = [name, value];
+      out.push(entry);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && !objects.has(name)) objects.set(name, entry);
       continue;
     }
-    let entry = out.find(([n, v]) => n === name && typeof v === 'object' && v !== null && !Array.isArray(v));
+    let entry = objects.get(name);
     if (!entry) {
       entry = [name, {}];
       out.push(entry);
+      objects.set(name, entry);
     }
     let target = entry[1] as Record<string, unknown>;
     const path = rest.split('.');
@@ -149,6 +156,7 @@ function convertType(type: protobuf.Type, scope: string, literals: readonly Uint
   };
   // Real oneofs in declaration order; proto3 `optional` fields get a synthetic one we drop.
   const realOneofs = type.oneofsArray.filter((o) => !isSyntheticOneof(o));
+  const oneofIndexes = new Map(realOneofs.map((o, i) => [o, i]));
   for (const o of realOneofs) {
     const def: OneofDef = { name: o.name, options: [], rawOptions: rawOptionsOf(o as PbObject) };
     msg.oneofs.push(def);
@@ -156,7 +164,7 @@ function convertType(type: protobuf.Type, scope: string, literals: readonly Uint
   for (const f of type.fieldsArray) {
     if (f.declaringField) continue; // sister field protobufjs adds for extensions of this type
     if (f.extend !== undefined) continue;
-    const oneofIndex = f.partOf && !isSyntheticOneof(f.partOf) ? realOneofs.indexOf(f.partOf) : undefined;
+    const oneofIndex = f.partOf && !isSyntheticOneof(f.partOf) ? (oneofIndexes.get(f.partOf) ?? -1) : undefined;
     msg.fields.push(convertField(f, literals, syntax, oneofIndex, type));
   }
   for (const obj of type.nestedArray) {

@@ -11,6 +11,7 @@
  * `canonical`, fully qualified for the normalized form).
  */
 import { formatFloat } from './descriptor.js';
+import { oneofMembers } from './indexes.js';
 import { MAX_FIELD_NUMBER, type EnumDef, type FieldDef, type FileDef, type MessageDef, type OptionEntry, type OptValue, type Range, type ServiceDef } from './model.js';
 
 export interface NamePrinter {
@@ -40,6 +41,8 @@ export function printFile(file: FileDef, settings: PrintSettings): string {
 }
 
 class Printer {
+  private messages?: { byName: Map<string, MessageDef>; parents: Map<MessageDef, MessageDef> };
+
   constructor(
     private readonly file: FileDef,
     private readonly s: PrintSettings,
@@ -160,7 +163,7 @@ class Printer {
             const parts: string[] = [];
             const opts = this.optionStatements(o.options, m.fullName);
             if (opts.length) parts.push(opts.join(''));
-            const members = m.fields.filter((f) => f.oneof === i);
+            const members = oneofMembers(m, i);
             if (members.length) parts.push(members.map((f) => this.field(f, m)).join(''));
             return `oneof ${o.name} {${block(parts)}}\n`;
           })
@@ -185,7 +188,7 @@ class Printer {
     if (this.s.optionsByName) items = sortByName(items);
     const label = f.label ? `${f.label} ` : '';
     if (f.group) {
-      const groupMsg = owner?.messages.find((n) => `.${n.fullName}` === f.type) ?? this.findMessage(f.type);
+      const groupMsg = this.findMessage(f.type, owner);
       const name = groupMsg?.name ?? f.type.slice(f.type.lastIndexOf('.') + 1);
       const body = groupMsg ? this.messageBody(groupMsg, scope) : '';
       return `${label}group ${name} = ${f.number}${this.bracketOptions(items)} {${body}}\n`;
@@ -198,16 +201,25 @@ class Printer {
     return f.kind === 'scalar' || !f.type.startsWith('.') ? f.type : this.s.names.type(f.type, scope);
   }
 
-  private findMessage(fqn: string): MessageDef | undefined {
-    const walk = (list: readonly MessageDef[]): MessageDef | undefined => {
-      for (const m of list) {
-        if (`.${m.fullName}` === fqn) return m;
-        const found = walk(m.messages);
-        if (found) return found;
-      }
-      return undefined;
-    };
-    return walk(this.file.messages);
+  /** The message `fqn` (leading dot) nested in `owner` (its first of that name), else the file's first one. */
+  private findMessage(fqn: string, owner: MessageDef | undefined): MessageDef | undefined {
+    if (!this.messages) {
+      const byName = new Map<string, MessageDef>();
+      const parents = new Map<MessageDef, MessageDef>();
+      const walk = (list: readonly MessageDef[], parent: MessageDef | undefined) => {
+        for (const m of list) {
+          if (!byName.has(`.${m.fullName}`)) byName.set(`.${m.fullName}`, m);
+          if (parent) parents.set(m, parent);
+          walk(m.messages, m);
+        }
+      };
+      walk(this.file.messages, undefined);
+      this.messages = { byName, parents };
+    }
+    const found = this.messages.byName.get(fqn);
+    if (!found || !owner || this.messages.parents.get(found) === owner) return found;
+    // Two messages of one full name (an unvalidated file): the owner's own comes first, as it did.
+    return owner.messages.find((n) => `.${n.fullName}` === fqn) ?? found;
   }
 
   private extendBlocks(extensions: readonly FieldDef[], scope: string): string {

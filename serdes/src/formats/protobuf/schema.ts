@@ -16,15 +16,20 @@ import Long from 'long';
 import protobuf from 'protobufjs';
 import {
   InvalidSchemaError,
+  checkLimit,
   type ParsedSchema,
   type ResolvedReference,
+  type SchemaLimits,
   type SchemaReference,
 } from '../format.js';
 import { decodeDescriptorBase64, encodeDescriptor, looksLikeBase64 } from './descriptor.js';
+import { checkFileLimits, namedTypeCount } from './limits.js';
 import { linkFile } from './link.js';
 import { allMessages, type FileDef, type MessageDef } from './model.js';
 import { normalizeFile } from './normalize.js';
 import { parseProtoText } from './parse.js';
+import { PbjsNames } from './pbjs-names.js';
+import { parseWithProtobufjs } from './pbjs-parse.js';
 import { printFile, type NamePrinter, type PrintSettings } from './print.js';
 import type { Symbols } from './symbols.js';
 import { BUILTIN_PROTOS } from './wellknown.js';
@@ -34,6 +39,8 @@ export const DEFAULT_FILE_NAME = 'default';
 
 export interface LoadOptions {
   validate?: boolean;
+  /** Bounds to enforce when validating (see limits.ts); absent: none. */
+  limits?: Readonly<SchemaLimits>;
 }
 
 type PrintMode = 'canonical' | 'normalized';
@@ -178,9 +185,9 @@ export class ProtobufSchema implements ParsedSchema {
       try {
         const root = new protobuf.Root();
         for (const dep of this.allDependencies().values()) {
-          protobuf.parse(dep.qualifiedText, root, { keepCase });
+          parseWithProtobufjs(dep.qualifiedText, root, { keepCase });
         }
-        protobuf.parse(this.qualifiedText, root, { keepCase });
+        parseWithProtobufjs(this.qualifiedText, root, { keepCase });
         root.resolveAll();
         entry = { root };
       } catch (error) {
@@ -300,26 +307,37 @@ export class ProtobufSchema implements ParsedSchema {
     return { names: this.minimalNames() };
   }
 
-  /** Shortest names that protoc and protobufjs both resolve to the intended definition. */
+  /**
+   * Shortest names that protoc and protobufjs both resolve to the intended definition. protobufjs'
+   * lookups are answered by a model of its namespace tree (pbjs-names.ts); a real Root is built only
+   * when the model says protobufjs would get a name wrong (its verdict counts only if protobufjs can load
+   * the file at all) or cannot tell.
+   */
   private minimalNames(): NamePrinter {
     const symbols = this.symbols;
-    const root = this.tryRoot(true);
-    const candidates = (fqn: string) => {
-      const parts = fqn.slice(1).split('.');
-      return parts.map((_, i) => parts.slice(parts.length - 1 - i).join('.'));
-    };
-    const pbjsAgrees = (cand: string, scope: string, fqn: string, types: boolean) => {
+    let model: PbjsNames | undefined;
+    const pbjsAgrees = (cand: string, scope: string, fqn: string): boolean => {
+      model ??= new PbjsNames([...[...this.allDependencies().values()].map((dep) => dep.file), this.file]);
+      const types = model.find(cand, scope, true);
+      const any = model.find(cand, scope, false);
+      if (types === fqn && any === fqn) return true;
+      const root = this.tryRoot(true);
       if (!root) return true;
-      const ns = scope ? root.lookup(scope) : root;
-      if (!(ns instanceof protobuf.Namespace)) return false;
-      const found = types ? ns.lookup(cand, [protobuf.Type, protobuf.Enum]) : ns.lookup(cand);
-      return found?.fullName === fqn;
+      if (types !== undefined && any !== undefined) return false;
+      return rootAgrees(root, cand, scope, fqn, true) && rootAgrees(root, cand, scope, fqn, false);
     };
+    /** The dotted suffixes of `fqn` (leading dot), shortest first: `Line`, `Order.Line`, `acme.Order.Line`. */
+    function* candidates(fqn: string): Generator<string> {
+      for (let dot = fqn.lastIndexOf('.'); dot >= 0; dot = fqn.lastIndexOf('.', dot - 1)) {
+        yield fqn.slice(dot + 1);
+        if (dot === 0) return;
+      }
+    }
     return {
       type(fqn, scope) {
         for (const cand of candidates(fqn)) {
           if (symbols.resolveType(cand, scope)?.fullName !== fqn.slice(1)) continue;
-          if (!pbjsAgrees(cand, scope, fqn, true) || !pbjsAgrees(cand, scope, fqn, false)) continue;
+          if (!pbjsAgrees(cand, scope, fqn)) continue;
           return cand;
         }
         return fqn;
@@ -332,6 +350,14 @@ export class ProtobufSchema implements ParsedSchema {
       },
     };
   }
+}
+
+/** Whether protobufjs' lookup of `cand` from `scope` finds `fqn` (only messages and enums if `types`). */
+function rootAgrees(root: protobuf.Root, cand: string, scope: string, fqn: string, types: boolean): boolean {
+  const ns = scope ? root.lookup(scope) : root;
+  if (!(ns instanceof protobuf.Namespace)) return false;
+  const found = types ? ns.lookup(cand, [protobuf.Type, protobuf.Enum]) : ns.lookup(cand);
+  return found?.fullName === fqn;
 }
 
 const FQN_NAMES: NamePrinter = {
@@ -412,6 +438,8 @@ export function loadSchema(
   } else {
     ({ file, literals, bigIntegers } = parseProtoText(text));
   }
+  const limits = validate ? options.limits : undefined;
+  if (limits) checkFileLimits(file, limits);
 
   const imports = new Map<string, ProtobufSchema>();
   for (const imp of file.imports) {
@@ -437,6 +465,10 @@ export function loadSchema(
     }
   };
   collect(imports);
+  if (limits) {
+    const types = deps.reduce((sum, dep) => sum + namedTypeCount(dep), namedTypeCount(file));
+    checkLimit(limits, 'maxTypes', types, 'the schema (with its imports)');
+  }
   const descriptorProto = builtinPath === DESCRIPTOR_PROTO ? undefined : builtinSchema(DESCRIPTOR_PROTO)?.file;
   const symbols = linkFile({ file, literals, bigIntegers, dependencies: deps, descriptorProto, validate });
   return new ProtobufSchema(file, symbols, imports, references, mode, builtinPath, text);

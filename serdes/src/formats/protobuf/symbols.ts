@@ -24,6 +24,13 @@ export interface Sym {
 
 const AGGREGATES: ReadonlySet<SymKind> = new Set(['package', 'message', 'enum', 'service']);
 
+/** The scope enclosing `scope` ('' for a top-level one), undefined for the root itself. */
+function enclosing(scope: string): string | undefined {
+  if (!scope) return undefined;
+  const dot = scope.lastIndexOf('.');
+  return dot < 0 ? '' : scope.slice(0, dot);
+}
+
 export class Symbols implements TypeEnv {
   private readonly syms = new Map<string, Sym>();
   private readonly extByExtendee = new Map<string, Map<number, FieldDef>>();
@@ -108,9 +115,9 @@ export class Symbols implements TypeEnv {
     }
     const dot = name.indexOf('.');
     const first = dot < 0 ? name : name.slice(0, dot);
-    const scopeParts = scope ? scope.split('.') : [];
-    for (let i = scopeParts.length; i >= 0; i--) {
-      const candidate = qualify(scopeParts.slice(0, i).join('.'), first);
+    // The scope and each enclosing one, innermost first, down to the root ('').
+    for (let prefix: string | undefined = scope; prefix !== undefined; prefix = enclosing(prefix)) {
+      const candidate = qualify(prefix, first);
       const sym = this.syms.get(candidate);
       if (!sym) continue;
       if (dot >= 0) {

@@ -1,0 +1,329 @@
+/**
+ * The Store on a Kafka `_schemas` topic in Confluent's format (see records.ts).
+ *
+ * - Every process reads the topic to its end before `open()` resolves, then follows it (reader.ts); reads are
+ *   served from the in-memory view (view.ts), also while the broker is away.
+ * - One process, the primary, writes; it is elected through Kafka's group coordinator (election.ts).
+ *   `write` elsewhere throws NotPrimaryError and the HTTP layer forwards the request to the primary.
+ * - Before its first write, and after any failed write, the primary fences every other producer of the
+ *   topic (writer.ts) and reads to the end offset, so it allocates ids from a view that holds every record
+ *   ever committed. Writes are serialized in the process; each waits until the reader has applied its own
+ *   records, so the next one sees them.
+ */
+import kafkajs, { type KafkaMessage, type Message } from 'kafkajs';
+import { operationTimeout, RegistryError, storeError } from '../../core/errors.js';
+import { NotPrimaryError, type Replication, type Store, type StoreEvent, type StoreWriter } from '../store.js';
+import { Election, type Role } from './election.js';
+import {
+  decodeConfigValue,
+  decodeDeleteSubjectValue,
+  decodeKey,
+  decodeModeValue,
+  decodeSchemaValue,
+  MalformedRecord,
+} from './records.js';
+import { TopicReader } from './reader.js';
+import { ensureSchemasTopic } from './topic.js';
+import { KafkaTransaction } from './transaction.js';
+import { ViewReader } from './view-reader.js';
+import { RefusedRecord, SchemaView, type ViewRecord } from './view.js';
+import { TransactionalWriter } from './writer.js';
+
+export interface KafkaStoreOptions {
+  /** `host:port[,host:port…]`. */
+  bootstrapServers: string;
+  topic: string;
+  replicationFactor: number;
+  /** The election's consumer group (default `schemata-<topic>`). */
+  groupId?: string;
+  /** How long the group coordinator waits for a silent member (a killed primary) before electing anew. */
+  sessionTimeoutMs: number;
+  /** How long a write may take before it is answered 50002. */
+  writeTimeoutMs?: number;
+  onError?: (message: string, err: unknown) => void;
+  onInfo?: (message: string) => void;
+}
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
+
+// kafkajs is CommonJS: its runtime values come through the default export.
+const { Kafka, logLevel: kafkaLogLevel } = kafkajs;
+type Kafka = InstanceType<typeof Kafka>;
+
+export class KafkaStore extends ViewReader implements Store, Replication {
+  readonly kind = 'kafka';
+  readonly exclusive = false;
+  readonly replication: Replication = this;
+  private readonly listeners: ((event: StoreEvent) => void)[] = [];
+  private readonly kafka: Kafka;
+  private readonly reader: TopicReader;
+  private readonly writer: TransactionalWriter;
+  private readonly election: Election;
+  private opened: Promise<void> | undefined;
+  /** Held while a write transaction has its records applied to the view: readers and the reader wait. */
+  private gate: Promise<void> | undefined;
+  /** Serializes this process's writes. */
+  private writeChain: Promise<unknown> = Promise.resolve();
+  /** The producer must fence and the view catch up before the next write (first write, after an error). */
+  private mustSync = true;
+  private closed = false;
+
+  constructor(private readonly options: KafkaStoreOptions) {
+    super(new SchemaView());
+    const onError = options.onError ?? (() => {});
+    const brokers = options.bootstrapServers.split(',').map((b) => b.trim()).filter(Boolean);
+    const createKafka = (clientId: string) =>
+      new Kafka({
+        clientId,
+        brokers,
+        connectionTimeout: 3_000,
+        requestTimeout: 10_000,
+        logLevel: kafkaLogLevel.NOTHING,
+        retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3_000 },
+      });
+    this.kafka = createKafka('schemata-registry');
+    this.view.onPurge = (context, id) => {
+      for (const l of this.listeners) l({ kind: 'schemaPurged', context, id });
+    };
+    this.reader = new TopicReader(this.kafka, {
+      topic: options.topic,
+      onRecord: (m) => this.applyMessage(m),
+      beforeBatch: async () => {
+        while (this.gate) await this.gate;
+      },
+      onError,
+    });
+    this.writer = new TransactionalWriter(this.kafka, {
+      topic: options.topic,
+      transactionalId: `schemata-${options.topic}`,
+      transactionTimeoutMs: 10_000,
+    });
+    this.election = new Election(createKafka, {
+      groupId: options.groupId ?? `schemata-${options.topic}`,
+      topic: options.topic,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      onRole: (role) => this.roleChanged(role),
+      onError,
+    });
+  }
+
+  protected override ready(): Promise<void> | undefined {
+    return this.gate;
+  }
+
+  /** Ensures the topic, reads it to its end offset; retries (logging) while the broker is unreachable. */
+  open(): Promise<void> {
+    this.opened ??= this.load();
+    return this.opened;
+  }
+
+  private async load(): Promise<void> {
+    let readerStarted = false;
+    while (!this.closed) {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+        await ensureSchemasTopic(admin, this.options.topic, this.options.replicationFactor);
+        if (!readerStarted) {
+          await this.reader.start();
+          readerStarted = true;
+        }
+        const end = await this.endOffset(admin);
+        const started = Date.now();
+        while (!(await this.reader.waitFor(end, 5_000))) {
+          this.options.onInfo?.(`reading ${this.options.topic}: at offset ${this.reader.position()} of ${end} (${Math.round((Date.now() - started) / 1000)} s)`);
+        }
+        this.view.indexInBackground();
+        return;
+      } catch (e) {
+        if ((e as Error).name === 'TopicConfigError') throw e;
+        this.options.onError?.(`cannot load the schemas topic from ${this.options.bootstrapServers} yet; retrying`, e);
+        await new Promise((r) => setTimeout(r, 1_000));
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+    }
+  }
+
+  private async endOffset(admin: ReturnType<Kafka['admin']>): Promise<number> {
+    const [p] = await admin.fetchTopicOffsets(this.options.topic);
+    return Number(p?.high ?? 0);
+  }
+
+  /** Decodes and applies one record; anything unreadable or conflicting is logged and skipped. */
+  private applyMessage(m: KafkaMessage): void {
+    const ts = Number(m.timestamp);
+    try {
+      const key = decodeKey(m.key);
+      if (!key) {
+        this.options.onError?.(`skipped a record with an unknown keytype at offset ${m.offset}`, undefined);
+        return;
+      }
+      const raw = m.value && m.value.length > 0 ? m.value : null;
+      let record: ViewRecord;
+      switch (key.keytype) {
+        case 'SCHEMA':
+          record = { key, value: raw && decodeSchemaValue(raw), ts };
+          break;
+        case 'CONFIG':
+          record = { key, value: raw && decodeConfigValue(raw), ts };
+          break;
+        case 'MODE':
+          record = { key, value: raw && decodeModeValue(raw), ts };
+          break;
+        case 'DELETE_SUBJECT':
+          record = { key, value: raw && decodeDeleteSubjectValue(raw), ts };
+          break;
+        default:
+          record = { key, value: raw, ts };
+      }
+      this.view.load(record);
+    } catch (e) {
+      if (!(e instanceof MalformedRecord || e instanceof RefusedRecord)) throw e;
+      this.options.onError?.(`skipped the record at offset ${m.offset} of ${this.options.topic}: ${e.message}`, undefined);
+    }
+  }
+
+  // ---- replication ---------------------------------------------------------------------------------
+
+  position(): number {
+    return this.reader.position();
+  }
+
+  waitFor(target: number, timeoutMs: number): Promise<boolean> {
+    return this.reader.waitFor(target, timeoutMs);
+  }
+
+  join(url: string): Promise<void> {
+    return this.election.join(url);
+  }
+
+  private roleChanged(role: Role): void {
+    if (!role.primary) {
+      // A deposed primary drops its producer; were it to write anyway, the broker would refuse it.
+      this.mustSync = true;
+      void this.writer.reset();
+    }
+    this.options.onInfo?.(role.primary ? 'this process is the primary' : `the primary is ${role.primaryUrl ?? 'unknown'}`);
+  }
+
+  // ---- writes --------------------------------------------------------------------------------------
+
+  write<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const run = this.writeChain.then(() => this.writeOnce(fn));
+    this.writeChain = run.catch(() => {});
+    return run;
+  }
+
+  private async writeOnce<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    if (!this.election.role.primary) throw new NotPrimaryError(this.election.role.primaryUrl);
+    const deadline = Date.now() + (this.options.writeTimeoutMs ?? 15_000);
+    if (this.mustSync) await this.sync(deadline);
+
+    const tx = new KafkaTransaction(this.view);
+    let release!: () => void;
+    this.gate = new Promise((r) => (release = r));
+    let result: T;
+    try {
+      result = await fn(tx);
+    } finally {
+      tx.undo();
+      this.gate = undefined;
+      release();
+    }
+    const raise = () => {
+      for (const [context, maxId] of tx.raisedCounters) this.view.raiseMaxId(context, maxId);
+    };
+    if (tx.records.length === 0) {
+      raise();
+      return result;
+    }
+
+    // A version's record carries its registration time as the record timestamp: the reader's `ts`.
+    const messages: Message[] = tx.records.map((r) => ({ key: r.key, value: r.value, timestamp: String(r.timestamp) }));
+    let last: number;
+    try {
+      last = await this.writer.commit(messages);
+    } catch (e) {
+      this.mustSync = true;
+      await this.writer.reset();
+      if (isFenced(e)) this.deposed();
+      throw storeError(`Error while writing to the Kafka topic ${this.options.topic}: ${kafkaMessage(e)}`);
+    }
+    if (!(await this.reader.waitFor(last + 1, Math.max(1_000, deadline - Date.now())))) {
+      this.mustSync = true;
+      throw operationTimeout(`The write was committed to ${this.options.topic} but not read back in time`);
+    }
+    raise();
+    return result;
+  }
+
+  /** Fences older producers, then reads to the end: the view then holds everything ever committed. */
+  private async sync(deadline: number): Promise<void> {
+    try {
+      await withTimeout(this.writer.fence(), deadline - Date.now());
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const end = await this.endOffset(admin);
+        if (!(await this.reader.waitFor(end, Math.max(1, deadline - Date.now())))) throw new Error('timed out reading to the end of the topic');
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+      this.mustSync = false;
+    } catch (e) {
+      await this.writer.reset();
+      if (e instanceof RegistryError) throw e;
+      if (isFenced(e)) this.deposed();
+      throw storeError(`Kafka is not available for writes (${this.options.bootstrapServers}): ${kafkaMessage(e)}`);
+    }
+  }
+
+  /**
+   * Another producer fenced ours: we are not the writer, whatever the last generation said. Stop writing and
+   * rejoin the group, so the coordinator names a leader again (it may be us, if the other was a zombie).
+   */
+  private deposed(): void {
+    this.election.stepDown();
+    this.election.rejoin();
+  }
+
+  onEvent(listener: (event: StoreEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.election.stop();
+    await this.writer.reset();
+    await this.reader.stop();
+  }
+
+  /** For logs and the benchmark. */
+  stats(): ReturnType<SchemaView['size']> & { position: number } {
+    return { ...this.view.size(), position: this.reader.position() };
+  }
+}
+
+function kafkaMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** True when the broker refused us because a newer producer holds the transactional id (kafkajs may wrap it). */
+function isFenced(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  const err = e as { type?: string; message?: string; cause?: unknown; originalError?: unknown };
+  if (err.type === 'INVALID_PRODUCER_EPOCH' || err.type === 'PRODUCER_FENCED') return true;
+  if (/fence|epoch/i.test(err.message ?? '')) return true;
+  return isFenced(err.cause, depth + 1) || isFenced(err.originalError, depth + 1);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(operationTimeout('Timed out waiting for Kafka')), Math.max(1, ms));
+    }),
+  ]);
+}
