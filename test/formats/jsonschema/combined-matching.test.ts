@@ -3,6 +3,7 @@
  * and the lazy matching must find a maximum matching.
  */
 import { describe, expect, it } from 'vitest';
+import { CheckTooComplexError } from '../../../serdes/src/formats/format.js';
 import { CandidateIndex } from '../../../serdes/src/formats/jsonschema/compatibility/candidates.js';
 import { diffNodes } from '../../../serdes/src/formats/jsonschema/compatibility/diff.js';
 import { compatibleChanges } from '../../../serdes/src/formats/jsonschema/compatibility/kinds.js';
@@ -234,6 +235,27 @@ describe('combined schemas with many branches', () => {
     expect(issues(older, anyOf(permuted.map((b, i) => (i === 0 ? { ...b, items: { ...b.items, minLength: 1 } } : b))))).toEqual([
       'COMBINED_TYPE_SUBSCHEMAS_CHANGED #/',
     ]);
+  });
+
+  it('stops with CheckTooComplexError past a pair budget linear in the subschemas', () => {
+    // Tuples are not indexed, and a permutation with no titles leaves nothing to pair them by: every
+    // old branch may have to be diffed against half of the new ones.
+    const tuples = (n: number, order: (i: number) => number, description?: string) =>
+      anyOf(Array.from({ length: n }, (_, i) => ({ type: 'array', description, items: [{ type: 'string', minLength: order(i), maxLength: order(i) }] })));
+    // Reordered and redescribed: no branch is the same as before, only one new branch fits each old one.
+    const permuted = (n: number) => tuples(n, (i) => (i * 7919) % n, 'v2');
+    expect(issues(tuples(60, (i) => i), permuted(60))).toEqual([]);
+    // Each old branch is diffed with the unmatched new ones in order until its own: about n²/4 = 160,000
+    // pairs; the budget is 10,000 + 64 * 2n = 112,400.
+    const n = 800;
+    let thrown: unknown;
+    try {
+      issues(tuples(n, (i) => i), permuted(n));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(CheckTooComplexError);
+    expect((thrown as Error).message).toBe('matching 800 anyOf subschemas with 800 would take more than 112400 pairwise comparisons');
   });
 
   it('still matches a branch through a different one when only that one is compatible', () => {

@@ -11,8 +11,12 @@
  *
  * Confluent diffs every old subschema against every new one. Here only the pairs a `CandidateIndex`
  * cannot rule out are diffed, and only when the matching needs them (`matching.ts`), so two versions of
- * an anyOf with thousands of branches cost a diff per branch, not per pair of branches.
+ * an anyOf with thousands of branches cost a diff per branch, not per pair of branches. Subschemas the
+ * index cannot tell apart, in an order nothing pairs, could still need a diff per pair: past a bound
+ * linear in the number of subschemas the check stops with CheckTooComplexError (the registry answers it
+ * like a limit).
  */
+import { CheckTooComplexError } from '../../format.js';
 import { CandidateIndex } from './candidates.js';
 import type { DiffContext } from './context.js';
 import { compare } from './diff.js';
@@ -33,6 +37,8 @@ export function compareCombined(ctx: DiffContext, original: CombinedNode, update
   let index: CandidateIndex | undefined;
   const comparing = (node: Node): boolean => ctx.shared.inProgress.hasFirst(node);
   const compatibleDiffs = new Map<number, readonly Difference[]>();
+  const budget = MIN_PAIR_BUDGET + PAIRS_PER_SUBSCHEMA * (left.length + right.length);
+  let pairs = 0;
   const matchOfLeft = maximumMatching({
     leftSize: left.length,
     rightSize: right.length,
@@ -43,6 +49,7 @@ export function compareCombined(ctx: DiffContext, original: CombinedNode, update
     // verdict is known and the compatible differences of the pairs still unmatched do not matter.
     stopWhenShort: ctx.shared.incompatibleOnly,
     edge: (i, j) => {
+      if (++pairs > budget) throw tooComplex(original, left.length, right.length, budget);
       let compatible = false;
       ctx.at(`${original.criterion}/${i}`, () => {
         const branch = ctx.sub();
@@ -61,6 +68,17 @@ export function compareCombined(ctx: DiffContext, original: CombinedNode, update
     ctx.addAll(compatibleDiffs.get(i * right.length + j)!);
   });
   if (matched < Math.min(left.length, right.length)) ctx.add('COMBINED_TYPE_SUBSCHEMAS_CHANGED');
+}
+
+/** Pair diffs allowed per combined schema: this many, plus PAIRS_PER_SUBSCHEMA per subschema of both. */
+const MIN_PAIR_BUDGET = 10_000;
+const PAIRS_PER_SUBSCHEMA = 64;
+
+// (Paths are relative to the pair being compared here, so the message cannot say where.)
+function tooComplex(original: CombinedNode, before: number, after: number, budget: number): CheckTooComplexError {
+  return new CheckTooComplexError(
+    `matching ${before} ${original.criterion} subschemas with ${after} would take more than ${budget} pairwise comparisons`,
+  );
 }
 
 function compareCriteria(ctx: DiffContext, original: CombinedNode, update: CombinedNode): string | undefined {
