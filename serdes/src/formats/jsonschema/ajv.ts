@@ -12,7 +12,7 @@ import type { AnySchemaObject, ErrorObject, FuncKeywordDefinition, Options, Sche
 import type { RegExpEngine } from 'ajv/dist/types/index.js';
 import type AjvCoreModule from 'ajv/dist/core.js';
 import { forEachChildSchema, isJsonObject, isModernDraft, META_SCHEMA_URI, own, type JsonObject, type JsonSchemaDraft } from './drafts.js';
-import { ContentMap } from './json-value.js';
+import { JsonValueMap } from './json-value.js';
 import { pointerOf, type SchemaPath } from './uri.js';
 
 export type AjvInstance = AjvCoreModule.default;
@@ -143,7 +143,7 @@ function scalarTypes(items: unknown): readonly string[] | undefined {
 
 /** ajv's pairwise path: the last item equal to an earlier one (i), and the nearest such earlier one (j). */
 function lastRepeat(items: readonly unknown[]): { i: number; j: number } | undefined {
-  const lastIndex = new ContentMap<unknown, number>();
+  const lastIndex = new JsonValueMap<number>();
   let repeat: { i: number; j: number } | undefined;
   items.forEach((item, i) => {
     const j = lastIndex.get(item);

@@ -126,3 +126,25 @@ export class ContentMap<K, V> {
     bucket.push([key, value]);
   }
 }
+
+/**
+ * A map keyed by JSON values: scalars by themselves (a Map entry each: strings, numbers and booleans of
+ * the same spelling stay apart, and -0 is 0 as in jsonEquals), objects and arrays by content.
+ */
+export class JsonValueMap<V> {
+  private readonly scalars = new Map<unknown, V>();
+  private structured: ContentMap<unknown, V> | undefined;
+
+  get(key: unknown): V | undefined {
+    return typeof key === 'object' && key !== null ? this.structured?.get(key) : this.scalars.get(key);
+  }
+
+  has(key: unknown): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  set(key: unknown, value: V): void {
+    if (typeof key === 'object' && key !== null) (this.structured ??= new ContentMap()).set(key, value);
+    else this.scalars.set(key, value);
+  }
+}

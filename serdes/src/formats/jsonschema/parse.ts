@@ -46,7 +46,7 @@ export function parseJsonSchema(
     const total = graph.referenced.reduce((sum, doc) => sum + countDefinitions(doc.value), definitions);
     checkLimit(limits, 'maxTypes', total, 'the definitions/$defs of the schema and its references');
   }
-  return new JsonSchema({ tree, canonical, value, graph, references, load });
+  return new JsonSchema({ canonical, value, graph, references, load });
 }
 
 function readTree(text: string, what: string): { tree: JsonTree; depth: number } {

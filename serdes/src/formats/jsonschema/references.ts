@@ -57,7 +57,11 @@ class DocumentIndex {
   readonly resources = new Map<string, SchemaLocation>();
   readonly anchors = new Map<string, SchemaLocation>();
   readonly sites = new Map<SchemaDocument, RefSite[]>();
-  /** The base URI in effect at each indexed schema object. */
+  /**
+   * The base URI in effect at indexed schema objects, kept only where it is not their document's (inside
+   * a nested `$id`): elsewhere a pointer's target has its resource's base, and most schemas have no
+   * nested `$id`, so most documents keep no entry per object.
+   */
   readonly baseOf = new WeakMap<object, string>();
 
   register(key: string, location: SchemaLocation): void {
@@ -84,7 +88,7 @@ class DocumentIndex {
         }
         if (!modern && fragment) this.anchors.set(`${base}#${anchorName(fragment)}`, { doc, base, value });
       }
-      this.baseOf.set(value, base);
+      if (base !== doc.uri) this.baseOf.set(value, base);
       if (modern) {
         for (const kw of ['$anchor', '$dynamicAnchor']) {
           const anchor = own(value, kw);
