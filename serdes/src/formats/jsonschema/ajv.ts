@@ -8,11 +8,12 @@ import Ajv2019Module from 'ajv/dist/2019.js';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import AjvDraft04Module from 'ajv-draft-04';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import type { ErrorObject, Options } from 'ajv';
+import type { AnySchemaObject, ErrorObject, FuncKeywordDefinition, Options, SchemaValidateFunction } from 'ajv';
 import type { RegExpEngine } from 'ajv/dist/types/index.js';
 import type AjvCoreModule from 'ajv/dist/core.js';
-import { childSchemas, isJsonObject, META_SCHEMA_URI, own, type JsonObject, type JsonSchemaDraft } from './drafts.js';
-import { pointerAppend } from './uri.js';
+import { forEachChildSchema, isJsonObject, isModernDraft, META_SCHEMA_URI, own, type JsonObject, type JsonSchemaDraft } from './drafts.js';
+import { JsonValueMap } from './json-value.js';
+import { pointerOf, type SchemaPath } from './uri.js';
 
 export type AjvInstance = AjvCoreModule.default;
 
@@ -92,6 +93,8 @@ export function metaSchemaError(schema: unknown, draft: JsonSchemaDraft): string
   let ajv = metaValidators.get(draft);
   if (ajv === undefined) {
     ajv = createAjv(draft, { allErrors: false });
+    ajv.removeKeyword('uniqueItems');
+    ajv.addKeyword(uniqueItemsKeyword(draft));
     metaValidators.set(draft, ajv);
   }
   try {
@@ -101,6 +104,84 @@ export function metaSchemaError(schema: unknown, draft: JsonSchemaDraft): string
     throw e;
   }
   return describeErrors(ajv.errors ?? []);
+}
+
+/**
+ * `uniqueItems` in linear time, for meta-validation. Unless the meta-schema types the items as scalars,
+ * ajv compares them pairwise, so an `enum` (whose values must be unique up to draft-07) of n values cost
+ * n²/2 deep comparisons. Here items are hashed by content. The result, the pair reported and its message
+ * are ajv's, and the keyword keeps its place in ajv's evaluation order (which decides the error reported
+ * when several keywords fail).
+ */
+function uniqueItemsKeyword(draft: JsonSchemaDraft): FuncKeywordDefinition {
+  return {
+    keyword: 'uniqueItems',
+    type: 'array',
+    schemaType: 'boolean',
+    errors: true,
+    ...(isModernDraft(draft) ? { before: 'maxContains' } : {}),
+    validate: function uniqueItems(unique: boolean, items: readonly unknown[], parent?: AnySchemaObject): boolean {
+      if (!unique) return true;
+      const types = scalarTypes(parent?.items);
+      const repeat = types === undefined ? lastRepeat(items) : repeatFromEnd(items, types);
+      if (repeat === undefined) return true;
+      const { i, j } = repeat;
+      (uniqueItems as SchemaValidateFunction).errors = [
+        { keyword: 'uniqueItems', message: `must NOT have duplicate items (items ## ${j} and ${i} are identical)`, params: { i, j } },
+      ];
+      return false;
+    },
+  };
+}
+
+/** The `type`s of an items schema when ajv treats them as scalars (its hashing path), else undefined. */
+function scalarTypes(items: unknown): readonly string[] | undefined {
+  const type = isJsonObject(items) ? own(items, 'type') : undefined;
+  const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type.filter((t): t is string => typeof t === 'string') : [];
+  return types.length > 0 && !types.some((t) => t === 'object' || t === 'array') ? types : undefined;
+}
+
+/** ajv's pairwise path: the last item equal to an earlier one (i), and the nearest such earlier one (j). */
+function lastRepeat(items: readonly unknown[]): { i: number; j: number } | undefined {
+  const lastIndex = new JsonValueMap<number>();
+  let repeat: { i: number; j: number } | undefined;
+  items.forEach((item, i) => {
+    const j = lastIndex.get(item);
+    if (j !== undefined) repeat = { i, j };
+    lastIndex.set(item, i);
+  });
+  return repeat;
+}
+
+/**
+ * ajv's hashing path: from the end, items of another type skipped, the first item (i) whose value (as a
+ * property name; strings suffixed when several types are allowed) was seen at a later index (j).
+ */
+function repeatFromEnd(items: readonly unknown[], types: readonly string[]): { i: number; j: number } | undefined {
+  const seen = new Map<string, number>();
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (!types.some((t) => hasType(item, t))) continue;
+    const key = String(types.length > 1 && typeof item === 'string' ? `${item}_` : item);
+    const j = seen.get(key);
+    if (j !== undefined) return { i, j };
+    seen.set(key, i);
+  }
+  return undefined;
+}
+
+/** ajv's type test (with its default `strictNumbers`). */
+function hasType(value: unknown, type: string): boolean {
+  switch (type) {
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'null':
+      return value === null;
+    default:
+      return typeof value === type;
+  }
 }
 
 /** The deepest error first (ajv lists a failing `anyOf` after the branch errors that explain it). */
@@ -122,20 +203,20 @@ function depth(pointer: string): number {
 /** The first `pattern` / `patternProperties` regex that does not compile, as "<path> <message>". */
 export function invalidPattern(schema: unknown): string | undefined {
   if (!isJsonObject(schema)) return undefined;
-  const stack: Array<[JsonObject, string]> = [[schema, '']];
+  const stack: Array<[JsonObject, SchemaPath | undefined]> = [[schema, undefined]];
   while (stack.length > 0) {
-    const [value, pointer] = stack.pop()!;
+    const [value, path] = stack.pop()!;
     const pattern = own(value, 'pattern');
     if (typeof pattern === 'string' && !isValidRegExp(pattern)) {
-      return `${pointer}/pattern must be a valid regular expression`;
+      return `${pointerOf(path)}/pattern must be a valid regular expression`;
     }
     const patterns = own(value, 'patternProperties');
     if (isJsonObject(patterns)) {
       for (const key of Object.keys(patterns)) {
-        if (!isValidRegExp(key)) return `${pointerAppend(pointer, 'patternProperties')} property name '${key}' must be a valid regular expression`;
+        if (!isValidRegExp(key)) return `${pointerOf(path, 'patternProperties')} property name '${key}' must be a valid regular expression`;
       }
     }
-    for (const [child, tokens] of childSchemas(value)) stack.push([child, tokens.reduce(pointerAppend, pointer)]);
+    forEachChildSchema(value, (child, keyword, name) => stack.push([child, { parent: path, keyword, name }]));
   }
   return undefined;
 }

@@ -10,52 +10,57 @@ import type { JsonTree } from './json-text.js';
 
 /** Compact text of `tree`, keys in tree order. */
 export function writeJson(tree: JsonTree): string {
-  const out: string[] = [];
-  write(tree, out);
-  return out.join('');
-}
-
-function write(tree: JsonTree, out: string[]): void {
-  switch (tree.kind) {
-    case 'object':
-      out.push('{');
-      tree.entries.forEach(([key, value], i) => {
-        if (i > 0) out.push(',');
-        out.push(quote(key), ':');
-        write(value, out);
-      });
-      out.push('}');
-      return;
-    case 'array':
-      out.push('[');
-      tree.items.forEach((item, i) => {
-        if (i > 0) out.push(',');
-        write(item, out);
-      });
-      out.push(']');
-      return;
-    case 'string':
-      out.push(quote(tree.value));
-      return;
-    case 'number':
-      out.push(formatNumber(tree.lexeme));
-      return;
-    case 'literal':
-      out.push(String(tree.value));
-      return;
-  }
+  // Appending to one string (a rope, flattened once) is cheaper than collecting and joining the pieces.
+  let out = '';
+  const write = (node: JsonTree): void => {
+    switch (node.kind) {
+      case 'object': {
+        out += '{';
+        const entries = node.entries;
+        for (let i = 0; i < entries.length; i++) {
+          const [key, value] = entries[i]!;
+          out += i > 0 ? `,${quote(key)}:` : `${quote(key)}:`;
+          write(value);
+        }
+        out += '}';
+        return;
+      }
+      case 'array': {
+        out += '[';
+        const items = node.items;
+        for (let i = 0; i < items.length; i++) {
+          if (i > 0) out += ',';
+          write(items[i]!);
+        }
+        out += ']';
+        return;
+      }
+      case 'string':
+        out += quote(node.value);
+        return;
+      case 'number':
+        out += formatNumber(node.lexeme);
+        return;
+      case 'literal':
+        out += String(node.value);
+        return;
+    }
+  };
+  write(tree);
+  return out;
 }
 
 /** Sorts a tree's object keys recursively (what `normalize` stores). */
 export function sortTree(tree: JsonTree): JsonTree {
   switch (tree.kind) {
-    case 'object':
-      return {
-        kind: 'object',
-        entries: [...tree.entries]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([k, v]) => [k, sortTree(v)] as const),
-      };
+    case 'object': {
+      const entries = tree.entries.map(([k, v]) => [k, sortTree(v)] as const);
+      // Keys are unique, so "already in order" needs no sort (and a normalized schema is).
+      let sorted = true;
+      for (let i = 1; i < entries.length && sorted; i++) sorted = entries[i - 1]![0] < entries[i]![0];
+      if (!sorted) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return { kind: 'object', entries };
+    }
     case 'array':
       return { kind: 'array', items: tree.items.map(sortTree) };
     default:

@@ -112,24 +112,30 @@ export const SCHEMA_MAP_KEYWORDS: readonly string[] = ['properties', 'patternPro
 /** Keywords whose value is an array of subschemas. */
 export const SCHEMA_ARRAY_KEYWORDS: readonly string[] = ['allOf', 'anyOf', 'oneOf', 'items', 'prefixItems'];
 
-/** The schema objects directly below `schema`, each with its JSON-pointer tokens relative to `schema`. */
-export function childSchemas(schema: JsonObject): Array<[JsonObject, string[]]> {
-  const children: Array<[JsonObject, string[]]> = [];
+/**
+ * Calls `visit` with each schema object directly below `schema`, the keyword holding it and, in a map
+ * or array, its name or index (walks push these on a stack, so the order decides which of several
+ * errors is reported first: keep it).
+ */
+export function forEachChildSchema(schema: JsonObject, visit: (child: JsonObject, keyword: string, name?: string) => void): void {
   for (const kw of SCHEMA_KEYWORDS) {
     const child = own(schema, kw);
-    if (isJsonObject(child)) children.push([child, [kw]]);
+    if (isJsonObject(child)) visit(child, kw);
   }
   for (const kw of SCHEMA_MAP_KEYWORDS) {
     const map = own(schema, kw);
     if (!isJsonObject(map)) continue;
-    for (const [name, child] of Object.entries(map)) if (isJsonObject(child)) children.push([child, [kw, name]]);
+    for (const name of Object.keys(map)) {
+      const child = map[name];
+      if (isJsonObject(child)) visit(child, kw, name);
+    }
   }
   for (const kw of SCHEMA_ARRAY_KEYWORDS) {
     const list = own(schema, kw);
     if (!Array.isArray(list)) continue;
-    list.forEach((child, i) => {
-      if (isJsonObject(child)) children.push([child, [kw, String(i)]]);
-    });
+    for (let i = 0; i < list.length; i++) {
+      const child: unknown = list[i];
+      if (isJsonObject(child)) visit(child, kw, String(i));
+    }
   }
-  return children;
 }

@@ -30,8 +30,24 @@ export class JsonSyntaxError extends Error {
 interface ObjectFrame {
   readonly kind: 'object';
   readonly entries: Array<[string, JsonTree]>;
-  readonly index: Map<string, number>;
+  /** Position of each key, built once the object outgrows a linear search (most objects are small). */
+  index: Map<string, number> | undefined;
   key: string;
+}
+
+const INDEX_FROM = 8;
+
+function positionOf(frame: ObjectFrame, key: string): number | undefined {
+  if (frame.index !== undefined) return frame.index.get(key);
+  const entries = frame.entries;
+  for (let i = 0; i < entries.length; i++) if (entries[i]![0] === key) return i;
+  return undefined;
+}
+
+function append(frame: ObjectFrame, key: string, value: JsonTree): void {
+  frame.entries.push([key, value]);
+  if (frame.index !== undefined) frame.index.set(key, frame.entries.length - 1);
+  else if (frame.entries.length > INDEX_FROM) frame.index = new Map(frame.entries.map(([k], i) => [k, i]));
 }
 
 interface ArrayFrame {
@@ -46,11 +62,19 @@ const NEEDS_DECODING = /[\\\u0000-\u001f]/;
 
 /** Parses `text` as one JSON document. Throws JsonSyntaxError. */
 export function parseJsonTree(text: string, maxDepth: number = MAX_NESTING_DEPTH): JsonTree {
-  return new Reader(text, maxDepth).read();
+  return readJsonDocument(text, maxDepth).tree;
+}
+
+/** `parseJsonTree`, also telling how deeply the document nests (`{}` is 1 level, a scalar 0). */
+export function readJsonDocument(text: string, maxDepth: number = MAX_NESTING_DEPTH): { tree: JsonTree; depth: number } {
+  const reader = new Reader(text, maxDepth);
+  const tree = reader.read();
+  return { tree, depth: reader.deepest };
 }
 
 class Reader {
   private pos = 0;
+  deepest = 0;
 
   constructor(
     private readonly text: string,
@@ -67,19 +91,21 @@ class Reader {
       const c = this.text.charCodeAt(this.pos);
       if (c === 0x7b /* { */) {
         if (stack.length >= this.maxDepth) this.tooDeep();
+        if (stack.length >= this.deepest) this.deepest = stack.length + 1;
         this.pos++;
         this.skipWhitespace();
         if (this.text.charCodeAt(this.pos) === 0x7d /* } */) {
           this.pos++;
           value = { kind: 'object', entries: [] };
         } else {
-          const frame: ObjectFrame = { kind: 'object', entries: [], index: new Map(), key: '' };
+          const frame: ObjectFrame = { kind: 'object', entries: [], index: undefined, key: '' };
           frame.key = this.readKey();
           stack.push(frame);
           continue;
         }
       } else if (c === 0x5b /* [ */) {
         if (stack.length >= this.maxDepth) this.tooDeep();
+        if (stack.length >= this.deepest) this.deepest = stack.length + 1;
         this.pos++;
         this.skipWhitespace();
         if (this.text.charCodeAt(this.pos) === 0x5d /* ] */) {
@@ -102,14 +128,10 @@ class Reader {
           return value;
         }
         if (top.kind === 'object') {
-          const existing = top.index.get(top.key);
+          const existing = positionOf(top, top.key);
           // A repeated key keeps its first position and takes the last value (Jackson and JSON.parse agree).
-          if (existing === undefined) {
-            top.index.set(top.key, top.entries.length);
-            top.entries.push([top.key, value]);
-          } else {
-            top.entries[existing] = [top.key, value];
-          }
+          if (existing === undefined) append(top, top.key, value);
+          else top.entries[existing] = [top.key, value];
         } else {
           top.items.push(value);
         }

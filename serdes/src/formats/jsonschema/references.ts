@@ -11,13 +11,14 @@ import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ResolvedReference } from '../format.js';
-import { childSchemas, detectDraft, idKeyword, isJsonObject, isModernDraft, own, type JsonSchemaDraft } from './drafts.js';
+import { detectDraft, forEachChildSchema, idKeyword, isJsonObject, isModernDraft, own, type JsonSchemaDraft } from './drafts.js';
 import {
   anchorName,
   DEFAULT_BASE_URI,
   evaluatePointer,
-  pointerAppend,
+  pointerOf,
   resolveUri,
+  type SchemaPath,
   splitFragment,
   withoutFragment,
 } from './uri.js';
@@ -56,7 +57,11 @@ class DocumentIndex {
   readonly resources = new Map<string, SchemaLocation>();
   readonly anchors = new Map<string, SchemaLocation>();
   readonly sites = new Map<SchemaDocument, RefSite[]>();
-  /** The base URI in effect at each indexed schema object. */
+  /**
+   * The base URI in effect at indexed schema objects, kept only where it is not their document's (inside
+   * a nested `$id`): elsewhere a pointer's target has its resource's base, and most schemas have no
+   * nested `$id`, so most documents keep no entry per object.
+   */
   readonly baseOf = new WeakMap<object, string>();
 
   register(key: string, location: SchemaLocation): void {
@@ -69,9 +74,9 @@ class DocumentIndex {
     this.sites.set(doc, sites);
     const idKw = idKeyword(doc.draft);
     const modern = isModernDraft(doc.draft);
-    const stack: Array<{ value: unknown; base: string; pointer: string }> = [{ value: doc.value, base: doc.uri, pointer: '' }];
+    const stack: Array<{ value: unknown; base: string; path: SchemaPath | undefined }> = [{ value: doc.value, base: doc.uri, path: undefined }];
     while (stack.length > 0) {
-      const { value, base: parentBase, pointer } = stack.pop()!;
+      const { value, base: parentBase, path } = stack.pop()!;
       if (!isJsonObject(value)) continue;
       let base = parentBase;
       const id = own(value, idKw);
@@ -83,7 +88,7 @@ class DocumentIndex {
         }
         if (!modern && fragment) this.anchors.set(`${base}#${anchorName(fragment)}`, { doc, base, value });
       }
-      this.baseOf.set(value, base);
+      if (base !== doc.uri) this.baseOf.set(value, base);
       if (modern) {
         for (const kw of ['$anchor', '$dynamicAnchor']) {
           const anchor = own(value, kw);
@@ -92,11 +97,9 @@ class DocumentIndex {
       }
       for (const keyword of modern ? (['$ref', '$recursiveRef', '$dynamicRef'] as const) : (['$ref'] as const)) {
         const ref = own(value, keyword);
-        if (typeof ref === 'string') sites.push({ keyword, ref, base, doc, pointer });
+        if (typeof ref === 'string') sites.push({ keyword, ref, base, doc, pointer: pointerOf(path) });
       }
-      for (const [child, tokens] of childSchemas(value)) {
-        stack.push({ value: child, base, pointer: tokens.reduce(pointerAppend, pointer) });
-      }
+      forEachChildSchema(value, (child, keyword, name) => stack.push({ value: child, base, path: { parent: path, keyword, name } }));
     }
   }
 

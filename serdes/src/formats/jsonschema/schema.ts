@@ -3,7 +3,7 @@ import type { ParsedSchema, ResolvedReference, SchemaReference } from '../format
 import { sortTree, writeJson } from './canonical.js';
 import { ModelBuilder, type Node } from './compatibility/model.js';
 import { own, isJsonObject, type JsonSchemaDraft } from './drafts.js';
-import type { JsonTree } from './json-text.js';
+import { parseJsonTree } from './json-text.js';
 import { SchemaGraph } from './references.js';
 import { compileValidator, type ValidateFunction } from './validator.js';
 
@@ -11,7 +11,6 @@ import { compileValidator, type ValidateFunction } from './validator.js';
 export type ReferenceLoader = (reference: ResolvedReference) => unknown;
 
 export interface JsonSchemaParts {
-  readonly tree: JsonTree;
   readonly canonical: string;
   readonly value: unknown;
   readonly graph: SchemaGraph;
@@ -31,7 +30,6 @@ export class JsonSchema implements ParsedSchema {
   /** The draft it is read as: from `$schema`, draft-07 without one. */
   readonly draft: JsonSchemaDraft;
 
-  readonly #tree: JsonTree;
   readonly #graph: SchemaGraph;
   readonly #load: ReferenceLoader;
   #validate: ValidateFunction | undefined;
@@ -39,7 +37,6 @@ export class JsonSchema implements ParsedSchema {
 
   /** Use `jsonSchemaFormat.parse` (or `parseJsonSchema`); this is for the parser. */
   constructor(parts: JsonSchemaParts) {
-    this.#tree = parts.tree;
     this.canonical = parts.canonical;
     this.value = parts.value;
     this.#graph = parts.graph;
@@ -54,14 +51,16 @@ export class JsonSchema implements ParsedSchema {
    * `required` and `enum` keep theirs), references sorted by name, subject, version and de-duplicated.
    */
   normalize(): JsonSchema {
-    const tree = sortTree(this.#tree);
+    // The canonical text is read again rather than its tree kept by every parsed schema: the tree takes
+    // several times the text's memory, and the registry caches many parsed schemas, few of them normalized.
+    const tree = sortTree(parseJsonTree(this.canonical));
     const canonical = writeJson(tree);
     const value: unknown = JSON.parse(canonical);
     const references = sortReferences(this.resolvedReferences);
     const known = new Map<ResolvedReference, unknown>();
     for (const doc of this.#graph.referenced) if (doc.reference !== undefined) known.set(doc.reference, doc.value);
     const load: ReferenceLoader = (r) => (known.has(r) ? known.get(r) : this.#load(r));
-    return new JsonSchema({ tree, canonical, value, graph: new SchemaGraph(value, references, load), references, load: this.#load });
+    return new JsonSchema({ canonical, value, graph: new SchemaGraph(value, references, load), references, load: this.#load });
   }
 
   formatted(_format: string): string | undefined {

@@ -66,5 +66,26 @@ export function anchorName(fragment: string): string {
 
 /** Appends a token to a JSON pointer. */
 export function pointerAppend(pointer: string, token: string | number): string {
-  return `${pointer}/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const t = String(token);
+  return `${pointer}/${t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t}`;
+}
+
+/**
+ * The way from a document's root to a schema object met in a walk, as links (a walk over a large schema
+ * then builds no pointer strings); `pointerOf` spells it out when an error needs it.
+ */
+export interface SchemaPath {
+  readonly parent: SchemaPath | undefined;
+  readonly keyword: string;
+  readonly name: string | undefined;
+}
+
+/** The JSON pointer of `path` (undefined: the root), with `more` tokens appended. */
+export function pointerOf(path: SchemaPath | undefined, ...more: string[]): string {
+  const tokens: string[] = [];
+  for (let p = path; p !== undefined; p = p.parent) {
+    if (p.name !== undefined) tokens.push(p.name);
+    tokens.push(p.keyword);
+  }
+  return [...tokens.reverse(), ...more].reduce(pointerAppend, '');
 }

@@ -5,26 +5,49 @@
 import type { Difference } from './kinds.js';
 import type { Node } from './model.js';
 
+/** The pairs with one first node: usually a single one, kept without a Map of its own. */
+type Row<V> = { readonly second: Node; value: V } | Map<Node, V>;
+
 /** A map keyed by a pair of nodes (by identity). */
 export class PairMap<V> {
-  private readonly map = new Map<Node, Map<Node, V>>();
+  private readonly rows = new Map<Node, Row<V>>();
 
   get(a: Node, b: Node): V | undefined {
-    return this.map.get(a)?.get(b);
+    const row = this.rows.get(a);
+    if (row === undefined) return undefined;
+    if (row instanceof Map) return row.get(b);
+    return row.second === b ? row.value : undefined;
   }
 
   set(a: Node, b: Node, value: V): void {
-    let inner = this.map.get(a);
-    if (inner === undefined) this.map.set(a, (inner = new Map()));
-    inner.set(b, value);
+    const row = this.rows.get(a);
+    if (row === undefined) this.rows.set(a, { second: b, value });
+    else if (row instanceof Map) row.set(b, value);
+    else if (row.second === b) row.value = value;
+    else this.rows.set(a, new Map([[row.second, row.value], [b, value]]));
   }
 
   delete(a: Node, b: Node): void {
-    this.map.get(a)?.delete(b);
+    const row = this.rows.get(a);
+    if (row === undefined) return;
+    if (row instanceof Map) {
+      row.delete(b);
+      if (row.size === 0) this.rows.delete(a);
+    } else if (row.second === b) {
+      this.rows.delete(a);
+    }
+  }
+
+  /** Whether some pair has `a` first. */
+  hasFirst(a: Node): boolean {
+    return this.rows.has(a);
   }
 
   *pairs(): IterableIterator<[Node, Node]> {
-    for (const [a, inner] of this.map) for (const b of inner.keys()) yield [a, b];
+    for (const [a, row] of this.rows) {
+      if (row instanceof Map) for (const b of row.keys()) yield [a, b];
+      else yield [a, row.second];
+    }
   }
 }
 
@@ -41,7 +64,7 @@ export class SharedState {
     readonly assumed: PairMap<readonly Difference[]>,
     /**
      * Only incompatible differences matter to the caller: structurally identical subschemas (equal
-     * `structuralKey`) may be skipped, as comparing a subschema with itself yields no incompatible one.
+     * `structurallyEqual`) may be skipped, as comparing a subschema with itself yields no incompatible one.
      */
     readonly incompatibleOnly = false,
   ) {}

@@ -23,7 +23,8 @@ import { compareCombined } from './combined.js';
 import { DiffContext, PairMap, SharedState } from './context.js';
 import { compareConst, compareEnum } from './enum.js';
 import type { Difference } from './kinds.js';
-import { deref, isEmptySchema, jsonEquals, structuralKey, type Node } from './model.js';
+import { jsonEquals } from '../json-value.js';
+import { deref, isConnectBytes, isEmptySchema, structurallyEqual, type Node } from './model.js';
 import { compareNot } from './not.js';
 import { compareNumbers } from './number.js';
 import { compareObjects } from './object.js';
@@ -71,8 +72,7 @@ const NO_DIFFERENCES: readonly Difference[] = Object.freeze([]);
 function comparePair(shared: SharedState, original: Node, update: Node): readonly Difference[] {
   if (shared.incompatibleOnly) {
     // Unchanged subschemas (most of them, between versions of one subject) cost one string comparison.
-    const key = structuralKey(original);
-    if (key !== undefined && key === structuralKey(update)) return NO_DIFFERENCES;
+    if (structurallyEqual(original, update)) return NO_DIFFERENCES;
   }
   const cached = shared.memo.get(original, update);
   if (cached !== undefined) return cached;
@@ -118,7 +118,7 @@ function compareResolved(ctx: DiffContext, original: Node, update: Node): void {
 
   if (original.kind !== update.kind) {
     if (original.kind === 'false' || isEmptySchema(update)) return;
-    if (connectBytes(original) && connectBytes(update)) return;
+    if (isConnectBytes(original) && isConnectBytes(update)) return;
     ctx.add('TYPE_CHANGED');
     return;
   }
@@ -159,10 +159,4 @@ function tryCompare(ctx: DiffContext, original: Node, update: Node): boolean {
   if (!branch.isCompatible()) return false;
   ctx.addAll(branch.diffs);
   return true;
-}
-
-function connectBytes(node: Node): boolean {
-  const raw = node.raw;
-  return typeof raw === 'object' && raw !== null && Object.prototype.hasOwnProperty.call(raw, 'connect.type')
-    && (raw as Record<string, unknown>)['connect.type'] === 'bytes';
 }

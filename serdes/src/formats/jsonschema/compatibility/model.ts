@@ -25,12 +25,15 @@ import {
   idKeyword,
   isJsonObject,
   isModernDraft,
+  JSON_SCHEMA_DRAFTS,
   NUMBER_KEYWORDS,
   objectKeywords,
   own,
   STRING_KEYWORDS,
   type JsonObject,
+  type JsonSchemaDraft,
 } from '../drafts.js';
+import { jsonEquals, jsonHash, stringHash } from '../json-value.js';
 import type { SchemaDocument, SchemaGraph } from '../references.js';
 import { resolveUri, splitFragment, withoutFragment } from '../uri.js';
 
@@ -45,9 +48,11 @@ export interface Common {
 interface NodeBase {
   /** The schema object (or boolean) this node was read from. */
   readonly raw: unknown;
-  /** Which part of `raw` this node is; with `raw` it identifies equal subschemas (see `nodeKey`). */
+  /** Which part of `raw` this node is; with `raw` it identifies equal subschemas (see `sameSubschema`). */
   readonly tag: string;
   readonly common: Common;
+  /** The draft `raw` was read under (undefined for the shared true/false/unknown nodes). */
+  readonly draft?: JsonSchemaDraft;
 }
 
 export interface LeafNode extends NodeBase {
@@ -171,6 +176,25 @@ interface Scope {
   readonly base: string;
 }
 
+const CRITERIA = ['allOf', 'anyOf', 'oneOf'] as const;
+const CLASSIC_REF_KEYWORDS = ['$ref'];
+const MODERN_REF_KEYWORDS = ['$ref', '$recursiveRef', '$dynamicRef'];
+
+/** Per draft, the keyword group (array, object, number, string, conditional) of each keyword in one. */
+const KEYWORD_GROUPS = new Map(
+  JSON_SCHEMA_DRAFTS.map((draft) => {
+    const groups = new Map<string, string>();
+    const add = (keywords: readonly string[], group: string): void => keywords.forEach((k) => groups.set(k, group));
+    add(arrayKeywords(draft), 'array');
+    add(objectKeywords(draft), 'object');
+    add(NUMBER_KEYWORDS, 'number');
+    add(STRING_KEYWORDS, 'string');
+    // if/then/else are read from draft-07 on.
+    if (draft !== 'draft-04' && draft !== 'draft-06') add(CONDITIONAL_KEYWORDS, 'conditional');
+    return [draft, groups as ReadonlyMap<string, string>] as const;
+  }),
+);
+
 /** Builds (and caches) the typed view of one schema and the documents it references. */
 export class ModelBuilder {
   private readonly cache = new Map<object, Node>();
@@ -189,16 +213,21 @@ export class ModelBuilder {
     if (cached !== undefined) return cached;
 
     const draft = scope.doc.draft;
-    rawDraft.set(raw, draft);
     const id = own(raw, idKeyword(draft));
-    let base = scope.base;
-    if (typeof id === 'string' && splitFragment(id)[0] !== '') base = withoutFragment(resolveUri(scope.base, splitFragment(id)[0]));
-    const inner: Scope = { doc: scope.doc, base };
+    let inner = scope;
+    if (typeof id === 'string' && splitFragment(id)[0] !== '') {
+      inner = { doc: scope.doc, base: withoutFragment(resolveUri(scope.base, splitFragment(id)[0])) };
+    }
     const common = readCommon(raw, idKeyword(draft));
 
     const parts: Node[] = [];
-    const refKeywords = isModernDraft(draft) ? ['$ref', '$recursiveRef', '$dynamicRef'] : ['$ref'];
-    const refKeyword = refKeywords.find((kw) => typeof own(raw, kw) === 'string');
+    let refKeyword: string | undefined;
+    for (const kw of isModernDraft(draft) ? MODERN_REF_KEYWORDS : CLASSIC_REF_KEYWORDS) {
+      if (typeof own(raw, kw) === 'string') {
+        refKeyword = kw;
+        break;
+      }
+    }
     if (refKeyword !== undefined) {
       const ref = this.reference(raw, own(raw, refKeyword) as string, refKeyword, inner);
       if (!isModernDraft(draft)) return this.remember(raw, { ...ref, common });
@@ -207,9 +236,9 @@ export class ModelBuilder {
     this.extractParts(raw, inner, parts);
 
     let node: Node;
-    if (parts.length === 0) node = { kind: 'empty', raw, tag: 'empty', common };
+    if (parts.length === 0) node = { kind: 'empty', raw, tag: 'empty', common, draft };
     else if (parts.length === 1) node = { ...parts[0]!, common };
-    else node = { kind: 'combined', criterion: 'allOf', subschemas: parts, synthetic: true, raw, tag: 'synthetic', common };
+    else node = { kind: 'combined', criterion: 'allOf', subschemas: parts, synthetic: true, raw, tag: 'synthetic', common, draft };
     return this.remember(raw, node);
   }
 
@@ -233,19 +262,19 @@ export class ModelBuilder {
   private extractParts(raw: JsonObject, scope: Scope, parts: Node[]): void {
     const draft = scope.doc.draft;
     const values = own(raw, 'enum');
-    if (Array.isArray(values)) parts.push({ kind: 'enum', values, raw, tag: 'enum', common: NO_COMMON });
-    for (const criterion of ['allOf', 'anyOf', 'oneOf'] as const) {
+    if (Array.isArray(values)) parts.push({ kind: 'enum', values, raw, tag: 'enum', common: NO_COMMON, draft });
+    for (const criterion of CRITERIA) {
       const list = own(raw, criterion);
       if (Array.isArray(list)) {
         const subschemas = list.map((s) => this.node(s, scope));
-        parts.push({ kind: 'combined', criterion, subschemas, synthetic: false, raw, tag: criterion, common: NO_COMMON });
+        parts.push({ kind: 'combined', criterion, subschemas, synthetic: false, raw, tag: criterion, common: NO_COMMON, draft });
       }
     }
     if (hasOwn(raw, 'not')) {
-      parts.push({ kind: 'not', mustNotMatch: this.node(own(raw, 'not'), scope), raw, tag: 'not', common: NO_COMMON });
+      parts.push({ kind: 'not', mustNotMatch: this.node(own(raw, 'not'), scope), raw, tag: 'not', common: NO_COMMON, draft });
     }
     if (draft !== 'draft-04' && hasOwn(raw, 'const')) {
-      parts.push({ kind: 'const', value: own(raw, 'const'), raw, tag: 'const', common: NO_COMMON });
+      parts.push({ kind: 'const', value: own(raw, 'const'), raw, tag: 'const', common: NO_COMMON, draft });
     }
 
     const consumed = new Set<string>();
@@ -262,31 +291,35 @@ export class ModelBuilder {
         if (part !== undefined) subschemas.push(part);
         consumed.add(groupOf(t));
       }
-      parts.push({ kind: 'combined', criterion: 'anyOf', subschemas, synthetic: false, raw, tag: 'types', common: NO_COMMON });
+      parts.push({ kind: 'combined', criterion: 'anyOf', subschemas, synthetic: false, raw, tag: 'types', common: NO_COMMON, draft });
     }
 
-    const present = (keywords: readonly string[]): boolean => keywords.some((k) => hasOwn(raw, k));
-    if (!consumed.has('array') && present(arrayKeywords(draft))) parts.push(this.array(raw, scope, false));
-    if (!consumed.has('object') && present(objectKeywords(draft))) parts.push(this.object(raw, scope, false));
-    if (!consumed.has('number') && present(NUMBER_KEYWORDS)) parts.push(this.number(raw, draft === 'draft-04', false, false));
-    if (!consumed.has('string') && present(STRING_KEYWORDS)) parts.push(this.string(raw, false));
-    if (draft !== 'draft-04' && draft !== 'draft-06' && present(CONDITIONAL_KEYWORDS)) {
-      parts.push({ kind: 'conditional', raw, tag: 'conditional', common: NO_COMMON });
+    // Which keyword groups the object has, in one pass over its keys.
+    const groups = KEYWORD_GROUPS.get(draft)!;
+    const present = new Set<string>();
+    for (const key in raw) {
+      const group = groups.get(key);
+      if (group !== undefined) present.add(group);
     }
+    if (!consumed.has('array') && present.has('array')) parts.push(this.array(raw, scope, false));
+    if (!consumed.has('object') && present.has('object')) parts.push(this.object(raw, scope, false));
+    if (!consumed.has('number') && present.has('number')) parts.push(this.number(raw, draft, false, false));
+    if (!consumed.has('string') && present.has('string')) parts.push(this.string(raw, draft, false));
+    if (present.has('conditional')) parts.push({ kind: 'conditional', raw, tag: 'conditional', common: NO_COMMON, draft });
   }
 
   private typed(type: string, raw: JsonObject, scope: Scope): Node | undefined {
     switch (type) {
       case 'string':
-        return this.string(raw, true);
+        return this.string(raw, scope.doc.draft, true);
       case 'integer':
-        return this.number(raw, scope.doc.draft === 'draft-04', true, true);
+        return this.number(raw, scope.doc.draft, true, true);
       case 'number':
-        return this.number(raw, scope.doc.draft === 'draft-04', true, false);
+        return this.number(raw, scope.doc.draft, true, false);
       case 'boolean':
-        return { kind: 'boolean', raw, tag: 'type:boolean', common: NO_COMMON };
+        return { kind: 'boolean', raw, tag: 'type:boolean', common: NO_COMMON, draft: scope.doc.draft };
       case 'null':
-        return { kind: 'null', raw, tag: 'type:null', common: NO_COMMON };
+        return { kind: 'null', raw, tag: 'type:null', common: NO_COMMON, draft: scope.doc.draft };
       case 'array':
         return this.array(raw, scope, true);
       case 'object':
@@ -296,13 +329,14 @@ export class ModelBuilder {
     }
   }
 
-  private string(raw: JsonObject, requiresString: boolean): StringNode {
+  private string(raw: JsonObject, draft: JsonSchemaDraft, requiresString: boolean): StringNode {
     const pattern = own(raw, 'pattern');
     return {
       kind: 'string',
       raw,
       tag: requiresString ? 'type:string' : 'string',
       common: NO_COMMON,
+      draft,
       requiresString,
       minLength: num(own(raw, 'minLength')),
       maxLength: num(own(raw, 'maxLength')),
@@ -310,12 +344,14 @@ export class ModelBuilder {
     };
   }
 
-  private number(raw: JsonObject, draft04: boolean, requiresNumber: boolean, requiresInteger: boolean): NumberNode {
+  private number(raw: JsonObject, draft: JsonSchemaDraft, requiresNumber: boolean, requiresInteger: boolean): NumberNode {
+    const draft04 = draft === 'draft-04';
     return {
       kind: 'number',
       raw,
       tag: requiresInteger ? 'type:integer' : requiresNumber ? 'type:number' : 'number',
       common: NO_COMMON,
+      draft,
       requiresNumber,
       requiresInteger,
       minimum: num(own(raw, 'minimum')),
@@ -363,6 +399,7 @@ export class ModelBuilder {
       raw,
       tag: requiresObject ? 'type:object' : 'object',
       common: NO_COMMON,
+      draft: scope.doc.draft,
       requiresObject,
       properties,
       required,
@@ -404,6 +441,7 @@ export class ModelBuilder {
       raw,
       tag: requiresArray ? 'type:array' : 'array',
       common: NO_COMMON,
+      draft,
       requiresArray,
       allItems,
       itemSchemas,
@@ -458,75 +496,58 @@ export function isEmptySchema(node: Node): boolean {
   return node.kind === 'empty' || node.kind === 'true';
 }
 
-const stableText = new WeakMap<object, string>();
+/** Kafka Connect's bytes marker (`connect.type: bytes`): two such schemas are never compared further. */
+export function isConnectBytes(node: Node): boolean {
+  const raw = node.raw;
+  return isJsonObject(raw) && own(raw, 'connect.type') === 'bytes';
+}
 
-/** The draft each schema object was read under (nodes built from one object in one draft are equal). */
-const rawDraft = new WeakMap<object, string>();
-const refFree = new WeakMap<object, boolean>();
-const structuralKeys = new WeakMap<Node, string | null>();
+
 const REF_KEYWORDS = new Set(['$ref', '$recursiveRef', '$dynamicRef']);
 
-/** True when no object in `value` has a reference keyword (conservatively, anywhere, data included). */
-function isRefFree(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  const known = refFree.get(value);
-  if (known !== undefined) return known;
-  let free: boolean;
-  if (Array.isArray(value)) free = value.every(isRefFree);
-  else free = Object.keys(value).every((k) => !REF_KEYWORDS.has(k) && isRefFree((value as JsonObject)[k]));
-  refFree.set(value, free);
-  return free;
+/**
+ * Whether two nodes build identical typed subtrees: same keyword group (`tag`), same JSON, same draft, and
+ * no references below (a `$ref` resolves differently in different documents; conservatively, a reference
+ * keyword anywhere, data included, counts). One walk that stops at the first difference, so checking a
+ * changed subschema costs little and an unchanged one no more than the diff it saves.
+ */
+export function structurallyEqual(a: Node, b: Node): boolean {
+  if (a.kind === 'ref' || b.kind === 'ref' || a.tag !== b.tag) return false;
+  const ra = a.raw;
+  const rb = b.raw;
+  if (typeof ra !== 'object' || ra === null || typeof rb !== 'object' || rb === null) return typeof ra !== 'object' && typeof rb !== 'object';
+  return a.draft !== undefined && a.draft === b.draft && equalWithoutReferences(ra, rb);
 }
 
 /**
- * A key equal only for subschemas that build identical typed subtrees: same keyword group (`tag`), same
- * JSON, same draft, and no references below (a `$ref` resolves differently in different documents).
- * Undefined when no such key can be given. Computed once per node (the model is cached per schema), so
- * comparing a schema with many earlier versions compares unchanged subschemas by one string test.
+ * `jsonEquals`, false as soon as a reference keyword is met. An object's keys are compared before any of
+ * its values, so versions that differ by a property are told apart without walking the others.
  */
-export function structuralKey(node: Node): string | undefined {
-  const cached = structuralKeys.get(node);
-  if (cached !== undefined) return cached ?? undefined;
-  let key: string | null = null;
-  const raw = node.raw;
-  if (typeof raw !== 'object' || raw === null) key = node.kind === 'ref' ? null : `${node.tag}`;
-  else {
-    const draft = rawDraft.get(raw);
-    if (draft !== undefined && node.kind !== 'ref' && isRefFree(raw)) key = `${draft} ${nodeKey(node)}`;
-  }
-  structuralKeys.set(node, key);
-  return key ?? undefined;
-}
-
-/** A key equal for structurally equal subschemas (used to collapse duplicates in allOf/anyOf/oneOf). */
-export function nodeKey(node: Node): string {
-  return `${node.tag}:${stableStringify(node.raw)}`;
-}
-
-function stableStringify(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
-  const cached = stableText.get(value);
-  if (cached !== undefined) return cached;
-  const text = Array.isArray(value)
-    ? `[${value.map(stableStringify).join(',')}]`
-    : `{${Object.keys(value)
-        .sort()
-        .map((k) => `${JSON.stringify(k)}:${stableStringify((value as JsonObject)[k])}`)
-        .join(',')}}`;
-  stableText.set(value, text);
-  return text;
-}
-
-/** Deep equality of JSON values (numbers by value, object key order ignored). */
-export function jsonEquals(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
+function equalWithoutReferences(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
   if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => jsonEquals(v, bb[i]));
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalWithoutReferences(a[i], b[i])) return false;
+    return true;
   }
-  const ka = Object.keys(a);
-  const bo = b as JsonObject;
-  return ka.length === Object.keys(bo).length && ka.every((k) => hasOwn(bo, k) && jsonEquals((a as JsonObject)[k], bo[k]));
+  if (Array.isArray(b)) return false;
+  let count = 0;
+  for (const key in a) {
+    if (REF_KEYWORDS.has(key) || !hasOwn(b as JsonObject, key)) return false;
+    count++;
+  }
+  for (const _ in b) if (--count < 0) return false;
+  if (count !== 0) return false;
+  for (const key in a) if (!equalWithoutReferences((a as JsonObject)[key], (b as JsonObject)[key])) return false;
+  return true;
+}
+
+/** Equal subschemas (same keyword group, same JSON), as allOf/anyOf/oneOf collapse duplicates. */
+export function sameSubschema(a: Node, b: Node): boolean {
+  return a.tag === b.tag && jsonEquals(a.raw, b.raw);
+}
+
+/** A hash agreeing with `sameSubschema`. */
+export function subschemaHash(node: Node): number {
+  return jsonHash(node.raw) ^ stringHash(node.tag);
 }

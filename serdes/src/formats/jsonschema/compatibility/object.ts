@@ -46,15 +46,13 @@ function compareRequired(ctx: DiffContext, original: ObjectNode, update: ObjectN
 
 function compareProperties(ctx: DiffContext, original: ObjectNode, update: ObjectNode): void {
   ctx.at('properties', () => {
-    const names = new Set([...original.properties.keys(), ...update.properties.keys()]);
-    for (const name of names) {
-      ctx.at(name, () => {
-        const before = original.properties.get(name);
-        const after = update.properties.get(name);
-        if (after === undefined) propertyRemoved(ctx, update, name, before!);
-        else if (before === undefined) propertyAdded(ctx, original, update, name, after);
-        else compare(ctx, before, after);
-      });
+    // The old schema's properties in order, then the ones only the new schema has.
+    for (const [name, before] of original.properties) {
+      const after = update.properties.get(name);
+      ctx.at(name, () => (after === undefined ? propertyRemoved(ctx, update, name, before) : compare(ctx, before, after)));
+    }
+    for (const [name, after] of update.properties) {
+      if (!original.properties.has(name)) ctx.at(name, () => propertyAdded(ctx, original, update, name, after));
     }
   });
 }
@@ -108,6 +106,8 @@ function propertyAdded(ctx: DiffContext, original: ObjectNode, update: ObjectNod
 }
 
 function compareDependencies(ctx: DiffContext, original: ObjectNode, update: ObjectNode): void {
+  const none = (node: ObjectNode): boolean => node.propertyDependencies.size === 0 && node.schemaDependencies.size === 0;
+  if (none(original) && none(update)) return;
   ctx.at('dependencies', () => {
     const arrays = new Set([...original.propertyDependencies.keys(), ...update.propertyDependencies.keys()]);
     for (const name of arrays) {
@@ -148,7 +148,7 @@ function compareAdditionalProperties(ctx: DiffContext, original: ObjectNode, upd
 }
 
 /** Any property name was allowed with any value. */
-function isOpenContentModel(schema: ObjectNode): boolean {
+export function isOpenContentModel(schema: ObjectNode): boolean {
   return (
     schema.patternProperties.length === 0 &&
     schema.permitsAdditional &&
