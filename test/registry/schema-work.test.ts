@@ -4,6 +4,7 @@
  * instead of unbounded work. Real HTTP against buildApp over in-memory PGlite; real worker threads.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SCHEMA_LIMITS } from '@schemata/serdes';
 import type { AppOptions } from '../../registry/src/app.js';
 import { call, startRegistry, type TestRegistry } from './server.js';
 
@@ -89,6 +90,29 @@ describe('schema work on worker threads', () => {
     }
     expect((await heavy).status).toBe(200);
     expect(readsWhileHeavy).toBeGreaterThanOrEqual(5);
+  });
+
+  it('answers a schema past a SchemaLimits bound with 42209 naming the limit, in every format, storing nothing', async () => {
+    const url = await start({ schemaWork: { limits: { ...DEFAULT_SCHEMA_LIMITS, maxFields: 5 } } });
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `f${i}`);
+    const schemas = (n: number) => ({
+      AVRO: JSON.stringify({ type: 'record', name: 'R', fields: names(n).map((name) => ({ name, type: 'int' })) }),
+      JSON: JSON.stringify({ type: 'object', properties: Object.fromEntries(names(n).map((name) => [name, { type: 'integer' }])) }),
+      PROTOBUF: `syntax = "proto3";\nmessage R {\n${names(n).map((name, i) => `  int32 ${name} = ${i + 1};`).join('\n')}\n}\n`,
+    });
+    for (const [schemaType, schema] of Object.entries(schemas(6))) {
+      const r = await call(url, 'POST', `/subjects/over-${schemaType}/versions`, { body: { schemaType, schema } });
+      expect(r.status, `${schemaType}: ${r.text}`).toBe(422);
+      expect(r.json.error_code).toBe(42209);
+      expect(r.json.message).toMatch(/^Schema exceeds a limit: .*has 6 fields, more than the limit of 5 \(maxFields\)$/);
+      // Tested, not registered: the same answer from the compatibility route.
+      const check = await call(url, 'POST', `/compatibility/subjects/over-${schemaType}/versions/latest`, { body: { schemaType, schema } });
+      expect(check.json.error_code, check.text).toBe(42209);
+    }
+    for (const [schemaType, schema] of Object.entries(schemas(5))) {
+      expect((await call(url, 'POST', `/subjects/at-${schemaType}/versions`, { body: { schemaType, schema } })).status).toBe(200);
+    }
+    expect((await call(url, 'GET', '/subjects')).json).toEqual(['at-AVRO', 'at-JSON', 'at-PROTOBUF']);
   });
 
   it('refuses schema text over the size limit with 42209', async () => {
