@@ -113,10 +113,9 @@ function schemaBody(f: Fuzzer): CallOptions {
     case 3:
       return { body: { schema: brokenSchema(f), references: randomJson(f) } };
     case 4:
-      // Valid Avro nested past the Avro reader's JSON depth limit (1000 levels: three per record), or
-      // deeply nested around a type that does not exist. (MAX_SCHEMA_DEPTH, 256, is not enforced by the
-      // formats yet: a valid schema 300 records deep registers, so it cannot be sent here.)
-      return { body: { schema: f.chance(0.5) ? deepAvro(350 + f.int(200)) : deepAvro(100 + f.int(400), '"no.such.Type"') } };
+      // Valid Avro nested past MAX_SCHEMA_DEPTH (256) or past the Avro reader's JSON depth limit (1000
+      // levels: three per record), or deeply nested around a type that does not exist.
+      return { body: { schema: f.chance(0.5) ? deepAvro(260 + f.int(300)) : deepAvro(100 + f.int(400), '"no.such.Type"') } };
     case 5:
       return { raw: '['.repeat(20_000 + f.int(100_000)) };
     case 6:
