@@ -311,7 +311,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (key in config.schemaLimits) config.schemaLimits[key as keyof SchemaLimits] = n;
     else config[key as 'schemaWorkers' | 'maxSchemaReferences'] = n;
   }
-  config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) });
+  config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) }, config.kafkaBootstrapServers);
   config.metrics = values.metrics === true || /^(true|1|yes)$/i.test(env.METRICS ?? '');
   return { command, help: values.help === true, config, ...(migration ? { migration } : {}) };
 }

@@ -17,7 +17,13 @@ import { hashPassword } from '../../registry/src/security/passwords.js';
 import { SECURITY_DEFAULTS, type SecurityConfig } from '../../registry/src/security/options.js';
 import { createStore, type Store } from '../../registry/src/store/index.js';
 import type { Backend } from '../helpers/live-registry.js';
+import { freshTopic, KAFKA_BOOTSTRAP_SERVERS } from '../helpers/kafka.js';
 import { freshDatabase } from '../helpers/postgres.js';
+
+function requireKafka(): string {
+  if (!KAFKA_BOOTSTRAP_SERVERS) throw new Error('the kafka backend needs KAFKA_BOOTSTRAP_SERVERS');
+  return KAFKA_BOOTSTRAP_SERVERS;
+}
 
 export const SR_JSON = 'application/vnd.schemaregistry.v1+json';
 
@@ -42,14 +48,20 @@ export interface SecureRegistry {
   close(): Promise<void>;
 }
 
-/** A registry with `security` (over SECURITY_DEFAULTS) on a loopback port; https when TLS is configured. */
+/** A registry with `security` (over SECURITY_DEFAULTS) on a loopback port; https when TLS is configured. The Kafka backend uses a fresh topic. */
 export async function startSecureRegistry(
   backend: Backend,
   security: Partial<SecurityConfig>,
   options: Omit<AppOptions, 'store' | 'ownsStore' | 'security'> = {},
 ): Promise<SecureRegistry> {
   const db = backend === 'postgres' ? await freshDatabase('security') : undefined;
-  const store = await createStore(db ? { databaseUrl: db.url } : { dataDir: 'memory://' });
+  const store = await createStore(
+    backend === 'kafka'
+      ? { kafkaBootstrapServers: requireKafka(), schemasTopic: freshTopic('security') }
+      : db
+        ? { databaseUrl: db.url }
+        : { dataDir: 'memory://' },
+  );
   let app: FastifyInstance;
   try {
     app = await buildApp({ store, ownsStore: true, schemaWork: { threads: 0 }, ...options, security: { ...SECURITY_DEFAULTS, ...security } });
@@ -61,6 +73,8 @@ export async function startSecureRegistry(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  // Kafka: a one-member election makes this process the primary.
+  await store.replication?.join(`${security.tls ? 'https' : 'http'}://127.0.0.1:${port}`);
   return {
     url: `${security.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     app,

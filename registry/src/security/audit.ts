@@ -4,8 +4,7 @@
  * changes the registry (with its outcome). Never a password, a token or a request body: the data holds
  * names, the route, the path without its query string, statuses and fixed reason texts.
  *
- * Where lines go is an `AuditSink`: a file, or stdout. (A Kafka topic sink belongs with the Kafka store,
- * which is being added elsewhere; it only needs to implement this interface.)
+ * Where lines go is an `AuditSink`: a file, stdout, and/or a Kafka topic (audit-kafka.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -44,7 +43,8 @@ export interface AuditEvent {
 }
 
 export interface AuditSink {
-  write(line: string): void;
+  /** `line` is `event` as one JSON line (with its newline). */
+  write(line: string, event: AuditEvent): void;
   close(): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export class AuditLog {
       datacontenttype: 'application/json',
       data,
     };
-    this.sink.write(`${JSON.stringify(event)}\n`);
+    this.sink.write(`${JSON.stringify(event)}\n`, event);
   }
 
   close(): Promise<void> {

@@ -31,6 +31,7 @@ const FLAGS = [
   'jwt-groups-claim',
   'bindings-file',
   'audit-log',
+  'audit-kafka-topic',
   'rate-limit',
   'rate-limit-burst',
   'auth-failure-limit',
@@ -58,6 +59,7 @@ export const SECURITY_HELP = `Security (everything off by default; see README "S
   --jwt-groups-claim <name>     claim listing groups, dotted for nested [JWT_GROUPS_CLAIM] (default groups)
   --bindings-file <file>        role bindings; without it every authenticated caller may do everything [BINDINGS_FILE]
   --audit-log <file|->          audit log as JSON lines to a file or stdout (-) [AUDIT_LOG]
+  --audit-kafka-topic <topic>   also send audit events to this topic (Kafka store only) [AUDIT_KAFKA_TOPIC]
   --rate-limit <n>              requests per second per principal (per address without auth), 0 = off [RATE_LIMIT] (default 0)
   --rate-limit-burst <n>        requests allowed at once above the rate [RATE_LIMIT_BURST] (default: the rate)
   --auth-failure-limit <n>      failed authentications per minute per address before 429 [AUTH_FAILURE_LIMIT] (default 30)
@@ -73,7 +75,8 @@ function parseList<T extends string>(raw: string, allowed: readonly T[], source:
   return [...new Set(items as T[])];
 }
 
-export function loadSecurityConfig(pick: Pick, parse: ValueParsers): SecurityConfig {
+/** `kafkaBootstrapServers`: the Kafka store's cluster, where an audit topic goes (none: no audit topic). */
+export function loadSecurityConfig(pick: Pick, parse: ValueParsers, kafkaBootstrapServers?: string): SecurityConfig {
   const get = (flag: (typeof FLAGS)[number]) => pick(flag, envOf(flag));
   const value = (flag: (typeof FLAGS)[number]) => get(flag)?.[0];
   const config: SecurityConfig = { ...SECURITY_DEFAULTS, authMethods: [] };
@@ -120,6 +123,12 @@ export function loadSecurityConfig(pick: Pick, parse: ValueParsers): SecurityCon
   config.bindingsFile = value('bindings-file');
   if (config.bindingsFile && methods.size === 0) throw parse.error('BINDINGS_FILE needs authentication (AUTH) to know who is calling');
   config.auditLog = value('audit-log');
+  const auditTopic = get('audit-kafka-topic');
+  if (auditTopic) {
+    if (!kafkaBootstrapServers) throw parse.error(`${auditTopic[1]} needs the Kafka store (KAFKA_BOOTSTRAP_SERVERS)`);
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(auditTopic[0])) throw parse.error(`${auditTopic[1]} must be a Kafka topic name (letters, digits, . _ -), got "${auditTopic[0]}"`);
+    config.auditKafka = { topic: auditTopic[0], bootstrapServers: kafkaBootstrapServers };
+  }
 
   const rate = get('rate-limit');
   if (rate) config.rateLimit = parse.integer(rate[0], rate[1], 0);

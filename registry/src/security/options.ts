@@ -17,6 +17,8 @@ export interface SecurityConfig {
   bindingsFile?: string | undefined;
   /** Audit log target: a file path, or `-`/`stdout`. Absent: no audit log. */
   auditLog?: string | undefined;
+  /** Also (or only) send audit events to this topic of the Kafka store's cluster. */
+  auditKafka?: { topic: string; bootstrapServers: string } | undefined;
   /** Requests per second per principal (per client address without authentication); 0: unlimited. */
   rateLimit: number;
   /** Requests a principal may make at once above the rate (default: one second's worth). */

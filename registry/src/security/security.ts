@@ -13,7 +13,8 @@ import type { Registry } from '../core/index.js';
 import { RegistryError } from '../core/errors.js';
 import type { Access, Requirement, Resource, SchemaTarget, Visibility } from '../http/access.js';
 import type { Logger } from '../log.js';
-import { AuditLog, auditSink, type AuditData, type AuditType } from './audit.js';
+import { AuditLog, auditSink, type AuditData, type AuditSink, type AuditType } from './audit.js';
+import { KafkaAuditSink, TeeAuditSink } from './audit-kafka.js';
 import { Authorizer } from './authorizer.js';
 import { BasicAuthenticator } from './basic.js';
 import { loadBindings, type Binding } from './bindings.js';
@@ -124,7 +125,7 @@ export class Security {
         files.push(bindings);
       }
       const https = config.tls ? await httpsOptions(config.tls) : undefined;
-      const audit = config.auditLog ? new AuditLog(auditSink(config.auditLog, (err) => log.error({ err }, 'audit log write failed'))) : undefined;
+      const audit = auditLog(config, log);
       return new Security(config, https, basicAuth, jwt, files, bindings, audit);
     } catch (e) {
       for (const f of files) f.close();
@@ -241,28 +242,19 @@ export class Security {
   }
 
   private async authorize(req: FastifyRequest, principal: Principal, access: Access, registry: Registry): Promise<void> {
+    // What the call does to what, named for the audit log whether or not bindings are configured.
+    const requirement: Requirement | undefined = access.kind === 'resource' ? access.requirement(req) : undefined;
+    const target = access.kind === 'schema' ? access.target(req) : undefined;
+    const operation = requirement?.operation ?? (target ? 'read' : null);
+    const resource = requirement ? describe(requirement.resource) : target ? describe(target) : null;
     const authorizer = this.authorizer;
-    if (!authorizer) {
-      this.passed.set(req, { principal, operation: null, resource: null });
-      return;
+    if (authorizer) {
+      const scope = authorizer.readScope(principal);
+      req.visibility = scope.visibility;
+      if (requirement && !authorizer.allows(principal, requirement)) this.deny(req, principal, requirement.operation, requirement.resource);
+      if (target && !scope.allSubjects && !(await this.holdersReadable(registry, target, scope.visibility))) this.deny(req, principal, 'read', target);
     }
-    const scope = authorizer.readScope(principal);
-    req.visibility = scope.visibility;
-    let operation: string | null = null;
-    let resource: string | null = null;
-    if (access.kind === 'resource') {
-      const requirement: Requirement = access.requirement(req);
-      operation = requirement.operation;
-      resource = describe(requirement.resource);
-      if (!authorizer.allows(principal, requirement)) this.deny(req, principal, requirement.operation, requirement.resource);
-    } else if (access.kind === 'schema') {
-      const target = access.target(req);
-      if (target) {
-        operation = 'read';
-        resource = describe(target);
-        if (!scope.allSubjects && !(await this.holdersReadable(registry, target, scope.visibility))) this.deny(req, principal, 'read', target);
-      }
-    }
+    // Only what passed is audited again as a change when it is answered (a denial has its own event).
     this.passed.set(req, { principal, operation, resource });
   }
 
@@ -278,4 +270,15 @@ export class Security {
     this.record('authorization', req, principal, { operation, resource: describe(resource), result: 'denied', status: 403, reason: err.message });
     throw err;
   }
+}
+
+/** The audit log of the configured sinks: a file or stdout, a Kafka topic, both, or none. */
+function auditLog(config: SecurityConfig, log: Logger): AuditLog | undefined {
+  const sinks: AuditSink[] = [];
+  if (config.auditLog) sinks.push(auditSink(config.auditLog, (err) => log.error({ err }, 'audit log write failed')));
+  if (config.auditKafka) {
+    sinks.push(new KafkaAuditSink({ ...config.auditKafka, onError: (message, err) => (err ? log.error({ err }, message) : log.warn(message)) }));
+  }
+  if (sinks.length === 0) return undefined;
+  return new AuditLog(sinks.length === 1 ? sinks[0]! : new TeeAuditSink(sinks));
 }

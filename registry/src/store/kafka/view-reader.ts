@@ -13,9 +13,10 @@ import type {
   VersionRecord,
   VersionWithSchema,
 } from '../store.js';
+import type { StatisticsReporter, StoreStatistics } from '../reporting.js';
 import type { SchemaView } from './view.js';
 
-export class ViewReader implements StoreReader {
+export class ViewReader implements StoreReader, StatisticsReporter {
   constructor(protected readonly view: SchemaView) {}
 
   /** Resolves when reads may proceed (the store holds readers while a write transaction runs). */
@@ -29,6 +30,9 @@ export class ViewReader implements StoreReader {
     return query();
   }
 
+  statistics(): Promise<StoreStatistics> {
+    return this.read(() => this.view.statistics());
+  }
   schemaById(context: string, id: number): Promise<SchemaRecord | undefined> {
     return this.read(() => this.view.schemaById(context, id));
   }

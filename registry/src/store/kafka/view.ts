@@ -24,6 +24,7 @@ import type {
   VersionWithSchema,
 } from '../store.js';
 import { DEFAULT_CONTEXT } from '../store.js';
+import type { StoreStatistics } from '../reporting.js';
 import type { RegistryKey, SchemaValue } from './records.js';
 
 /**
@@ -360,6 +361,19 @@ export class SchemaView {
   }
 
   // ---- queries (synchronous; the store wraps them) ---------------------------------------------------
+
+  /** Counts for metrics scrapes: distinct schemas, subjects with a live version, live versions. */
+  statistics(): StoreStatistics {
+    let subjects = 0;
+    let versions = 0;
+    for (const list of this.subjects.values()) {
+      let live = 0;
+      for (const v of list) if (!v.deleted) live++;
+      versions += live;
+      if (live > 0) subjects++;
+    }
+    return { schemas: this.schemas.size, subjects, versions };
+  }
 
   schemaById(context: string, id: number): SchemaRecord | undefined {
     return this.schemas.get(context, id)?.record;
