@@ -3,3 +3,5 @@ export { RuleRegistry, RuleError, RuleConditionError, FieldRuleExecutor, type Ru
 export { RuleContext, FieldContext, type FieldType, type FieldTransform, type RuleSchema, type RulePhase } from './context.js';
 export type { RuleOptions } from './support.js';
 export { wildcardMatch } from './wildcard.js';
+export { registerKmsDriver, LocalKmsClient, type KmsClient, type KmsDriver } from './encryption/kms.js';
+export type { DekAlgorithm } from './encryption/aead.js';
