@@ -42,11 +42,17 @@ interface ReadyDek {
   readonly aead: Aead;
 }
 
-const ready = new WeakMap<DekRegistry, Map<string, ReadyDek>>();
+/**
+ * Unwrapped DEKs, per registry client and per serde configuration (its KMS secrets): a serde configured
+ * with another (or no) secret never reads a key another serde unwrapped.
+ */
+const ready = new WeakMap<DekRegistry, WeakMap<object, Map<string, ReadyDek>>>();
 
-function readyOf(registry: DekRegistry): Map<string, ReadyDek> {
-  let m = ready.get(registry);
-  if (m === undefined) ready.set(registry, (m = new Map()));
+function readyFor(registry: DekRegistry, config: object): Map<string, ReadyDek> {
+  let byConfig = ready.get(registry);
+  if (byConfig === undefined) ready.set(registry, (byConfig = new WeakMap()));
+  let m = byConfig.get(config);
+  if (m === undefined) byConfig.set(config, (m = new Map()));
   return m;
 }
 
@@ -132,7 +138,7 @@ export class EncryptionTransform {
   private async getOrCreateDek(ctx: RuleContext, version: number): Promise<ReadyDek> {
     const isRead = ctx.ruleMode === 'READ';
     const cacheKey = DekRegistry.dekKey(this.kekName, ctx.subject, version, this.algorithm, isRead);
-    const hit = readyOf(this.registry).get(cacheKey);
+    const hit = readyFor(this.registry, ctx.config).get(cacheKey);
     if (hit !== undefined && !this.isExpired(ctx, hit.dek)) return hit;
     const kek = await this.getKek(ctx);
     let dek = await this.retrieveDek(ctx.subject, version, isRead);
@@ -160,7 +166,7 @@ export class EncryptionTransform {
       throw new RuleError(`the key material of dek ${this.kekName}/${ctx.subject} v${dek.version} is not a ${this.algorithm} key: ${describe(e)}`);
     }
     const made = { dek, aead };
-    const cache = readyOf(this.registry);
+    const cache = readyFor(this.registry, ctx.config);
     if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
     cache.set(cacheKey, made);
     return made;
@@ -174,7 +180,7 @@ export class EncryptionTransform {
       const plaintext = type === 'BYTES' ? toBuffer(value) : type === 'STRING' ? Buffer.from(String(value), 'utf8') : null;
       if (plaintext === null) throw new RuleError(`type ${type} not supported for encryption`);
       const version = rotated ? -1 : 1;
-      const hit = rotated ? undefined : readyOf(this.registry).get(DekRegistry.dekKey(this.kekName, ctx.subject, version, this.algorithm, false));
+      const hit = rotated ? undefined : readyFor(this.registry, ctx.config).get(DekRegistry.dekKey(this.kekName, ctx.subject, version, this.algorithm, false));
       const seal = (d: ReadyDek): unknown => {
         let ct = d.aead.encrypt(plaintext);
         if (rotated) {
@@ -199,7 +205,7 @@ export class EncryptionTransform {
         const pt = d.aead.decrypt(ct);
         return type === 'STRING' ? pt.toString('utf8') : pt;
       };
-      const hit = readyOf(this.registry).get(DekRegistry.dekKey(this.kekName, ctx.subject, version, this.algorithm, true));
+      const hit = readyFor(this.registry, ctx.config).get(DekRegistry.dekKey(this.kekName, ctx.subject, version, this.algorithm, true));
       return hit !== undefined ? open(hit) : this.getOrCreateDek(ctx, version).then(open);
     }
     throw new RuleError(`unsupported rule mode ${ctx.ruleMode}`);
