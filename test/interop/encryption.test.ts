@@ -34,18 +34,13 @@ import {
   RuleRegistry,
   type Rule,
 } from '../../serdes/src/index.js';
-import { withRegistry } from '../serdes/helpers.js';
+import { failure, rulesRegistry } from './rules-helpers.js';
 import { confluentClient } from './schemas.js';
 
 const SECRET = 'serdes-rules-local-secret';
 LocalKmsDriver.register();
 
-let url = '';
-let client: RegistryClient;
-withRegistry((r) => {
-  url = r.url;
-  client = new RegistryClient({ baseUrls: [r.url] });
-});
+const live = rulesRegistry();
 
 function confluentRules(): CRuleRegistry {
   const r = new CRuleRegistry();
@@ -80,26 +75,18 @@ const USER = {
 };
 const user = { id: 7, email: 'ada@example.com', secret: Buffer.from('top secret bytes'), note: 'plain' };
 
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
-}
 
 /** The record as written, read without running any rule (what a consumer without the key sees). */
 async function rawAvro(topic: string, bytes: Buffer): Promise<Record<string, unknown>> {
   const noRules = new RuleRegistry().registerOverride({ type: 'ENCRYPT', disabled: true }).registerOverride({ type: 'ENCRYPT_PAYLOAD', disabled: true });
-  return { ...((await new AvroDeserializer(client, { ruleRegistry: noRules }).deserialize(topic, bytes)) as object) };
+  return { ...((await new AvroDeserializer(live.client(), { ruleRegistry: noRules }).deserialize(topic, bytes)) as object) };
 }
 
 describe('Avro', () => {
   it('ours → Confluent and Confluent → ours, AES256_GCM on a string and a bytes field', async () => {
     const topic = 'enc-avro';
-    await client.register(`${topic}-value`, { schemaType: 'AVRO', schema: JSON.stringify(USER), ruleSet: { domainRules: [encryptRule('kek-avro')] } });
-    const ourBytes = await new AvroSerializer(client, { useLatestVersion: true, ...mine }).serialize(topic, user);
+    await live.client().register(`${topic}-value`, { schemaType: 'AVRO', schema: JSON.stringify(USER), ruleSet: { domainRules: [encryptRule('kek-avro')] } });
+    const ourBytes = await new AvroSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, user);
     expect(ourBytes.includes(Buffer.from('ada@example.com'))).toBe(false);
     expect(ourBytes.includes(Buffer.from('top secret bytes'))).toBe(false);
     const raw = await rawAvro(topic, ourBytes);
@@ -107,39 +94,39 @@ describe('Avro', () => {
     expect(Buffer.from(raw.email as string, 'base64').length).toBe(12 + 15 + 16);
     expect((raw.secret as Buffer).length).toBe(12 + 16 + 16);
 
-    const cde = new CAvroDeserializer(confluentClient(url), SerdeType.VALUE, cconf, confluentRules());
+    const cde = new CAvroDeserializer(confluentClient(live.url()), SerdeType.VALUE, cconf, confluentRules());
     expect({ ...(await cde.deserialize(topic, ourBytes)) }).toEqual(user);
 
-    const cser = new CAvroSerializer(confluentClient(url), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
+    const cser = new CAvroSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
     const theirBytes = await cser.serialize(topic, { ...user });
     expect(theirBytes.includes(Buffer.from('ada@example.com'))).toBe(false);
-    expect({ ...((await new AvroDeserializer(client, mine).deserialize(topic, theirBytes)) as object) }).toEqual(user);
+    expect({ ...((await new AvroDeserializer(live.client(), mine).deserialize(topic, theirBytes)) as object) }).toEqual(user);
     // Both used the one DEK the first writer registered.
-    const deks = await client.request<number[]>('GET', `/dek-registry/v1/keks/kek-avro/deks/${topic}-value/versions`);
+    const deks = await live.client().request<number[]>('GET', `/dek-registry/v1/keks/kek-avro/deks/${topic}-value/versions`);
     expect(deks).toEqual([1]);
   });
 
   it('AES256_SIV is deterministic: both clients write the same bytes, and read each other', async () => {
     const topic = 'enc-avro-siv';
-    await client.register(`${topic}-value`, {
+    await live.client().register(`${topic}-value`, {
       schemaType: 'AVRO',
       schema: JSON.stringify(USER),
       ruleSet: { domainRules: [encryptRule('kek-siv', { 'encrypt.dek.algorithm': 'AES256_SIV' })] },
     });
-    const ourBytes = await new AvroSerializer(client, { useLatestVersion: true, ...mine }).serialize(topic, user);
-    const again = await new AvroSerializer(client, { useLatestVersion: true, ...mine }).serialize(topic, user);
+    const ourBytes = await new AvroSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, user);
+    const again = await new AvroSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, user);
     expect(again.equals(ourBytes)).toBe(true);
-    const cser = new CAvroSerializer(confluentClient(url), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
+    const cser = new CAvroSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
     const theirBytes = await cser.serialize(topic, { ...user });
     expect(theirBytes.equals(ourBytes)).toBe(true);
-    const cde = new CAvroDeserializer(confluentClient(url), SerdeType.VALUE, cconf, confluentRules());
+    const cde = new CAvroDeserializer(confluentClient(live.url()), SerdeType.VALUE, cconf, confluentRules());
     expect({ ...(await cde.deserialize(topic, ourBytes)) }).toEqual(user);
-    expect({ ...((await new AvroDeserializer(client, mine).deserialize(topic, theirBytes)) as object) }).toEqual(user);
+    expect({ ...((await new AvroDeserializer(live.client(), mine).deserialize(topic, theirBytes)) as object) }).toEqual(user);
   });
 
   it('ENCRYPT_PAYLOAD (an encoding rule): the whole payload, both ways', async () => {
     const topic = 'enc-avro-payload';
-    await client.register(`${topic}-value`, {
+    await live.client().register(`${topic}-value`, {
       schemaType: 'AVRO',
       schema: JSON.stringify(USER),
       ruleSet: {
@@ -154,23 +141,23 @@ describe('Avro', () => {
         ],
       },
     });
-    const ourBytes = await new AvroSerializer(client, { useLatestVersion: true, ...mine }).serialize(topic, user);
+    const ourBytes = await new AvroSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, user);
     expect(ourBytes.includes(Buffer.from('plain'))).toBe(false);
-    const cde = new CAvroDeserializer(confluentClient(url), SerdeType.VALUE, cconf, confluentRules());
+    const cde = new CAvroDeserializer(confluentClient(live.url()), SerdeType.VALUE, cconf, confluentRules());
     expect({ ...(await cde.deserialize(topic, ourBytes)) }).toEqual(user);
-    const cser = new CAvroSerializer(confluentClient(url), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
+    const cser = new CAvroSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
     const theirBytes = await cser.serialize(topic, { ...user });
-    expect({ ...((await new AvroDeserializer(client, mine).deserialize(topic, theirBytes)) as object) }).toEqual(user);
+    expect({ ...((await new AvroDeserializer(live.client(), mine).deserialize(topic, theirBytes)) as object) }).toEqual(user);
   });
 
   it('a wrong or missing key fails with a clear error and no plaintext', async () => {
     const topic = 'enc-avro';
-    const bytes = await new CAvroSerializer(confluentClient(url), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules()).serialize(
+    const bytes = await new CAvroSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules()).serialize(
       topic,
       { ...user },
     );
     // A fresh client each time: no DEK unwrapped by a serde that had the right secret is reused.
-    const fresh = () => new RegistryClient({ baseUrls: [url] });
+    const fresh = () => new RegistryClient({ baseUrls: [live.url()] });
     const wrong = await failure(new AvroDeserializer(fresh(), { ruleConfig: { secret: 'not-the-secret' } }).deserialize(topic, bytes));
     expect(wrong).toBeInstanceOf(DeserializationError);
     expect(wrong.message).toMatch(/^rule encrypt-pii failed: failed to decrypt key with all KMS keys: /);
@@ -184,25 +171,25 @@ describe('Avro', () => {
       if (saved !== undefined) process.env.LOCAL_SECRET = saved;
     }
     // The same client with the right secret still reads it (the failures cached nothing).
-    expect({ ...((await new AvroDeserializer(client, mine).deserialize(topic, bytes)) as object) }).toEqual(user);
+    expect({ ...((await new AvroDeserializer(live.client(), mine).deserialize(topic, bytes)) as object) }).toEqual(user);
     // A field changed in transit does not authenticate.
     const raw = await rawAvro(topic, bytes);
     const tampered = Buffer.from(raw.email as string, 'base64');
     tampered[20] = tampered[20]! ^ 1;
-    const ser = new AvroSerializer(client, { useLatestVersion: true, ruleRegistry: new RuleRegistry().registerOverride({ type: 'ENCRYPT', disabled: true }) });
+    const ser = new AvroSerializer(live.client(), { useLatestVersion: true, ruleRegistry: new RuleRegistry().registerOverride({ type: 'ENCRYPT', disabled: true }) });
     const forged = await ser.serialize(topic, { ...raw, email: tampered.toString('base64') });
-    const bad = await failure(new AvroDeserializer(client, mine).deserialize(topic, forged));
+    const bad = await failure(new AvroDeserializer(live.client(), mine).deserialize(topic, forged));
     expect(bad.message).toMatch(/^rule encrypt-pii failed: .*authenticate/);
   });
 
   it('no KEK and no KMS parameters: the writer says what is missing', async () => {
     const topic = 'enc-avro-nokms';
-    await client.register(`${topic}-value`, {
+    await live.client().register(`${topic}-value`, {
       schemaType: 'AVRO',
       schema: JSON.stringify(USER),
       ruleSet: { domainRules: [{ ...encryptRule('kek-never'), params: { 'encrypt.kek.name': 'kek-never' } }] },
     });
-    const e = await failure(new AvroSerializer(client, { useLatestVersion: true, ...mine }).serialize(topic, user));
+    const e = await failure(new AvroSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, user));
     expect(e.message).toBe('rule encrypt-pii failed: no kms type found for kek-never during produce');
   });
 });
@@ -215,16 +202,16 @@ describe('JSON Schema', () => {
       title: 'Customer',
       properties: { name: { type: 'string' }, ssn: { type: 'string', 'confluent:tags': ['PII'] }, age: { type: 'integer' } },
     };
-    await client.register(`${topic}-value`, { schemaType: 'JSON', schema: JSON.stringify(schema), ruleSet: { domainRules: [encryptRule('kek-json')] } });
+    await live.client().register(`${topic}-value`, { schemaType: 'JSON', schema: JSON.stringify(schema), ruleSet: { domainRules: [encryptRule('kek-json')] } });
     const v = { name: 'Ada', ssn: '123-45-6789', age: 36 };
-    const ourBytes = await new JsonSerializer(client, { useLatestVersion: true, ...mine }).serialize(topic, v);
+    const ourBytes = await new JsonSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, v);
     expect(ourBytes.includes(Buffer.from('123-45-6789'))).toBe(false);
-    const cde = new CJsonDeserializer(confluentClient(url), SerdeType.VALUE, cconf, confluentRules());
+    const cde = new CJsonDeserializer(confluentClient(live.url()), SerdeType.VALUE, cconf, confluentRules());
     expect(await cde.deserialize(topic, ourBytes)).toEqual(v);
-    const cser = new CJsonSerializer(confluentClient(url), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
+    const cser = new CJsonSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
     const theirBytes = await cser.serialize(topic, { ...v });
     expect(theirBytes.includes(Buffer.from('123-45-6789'))).toBe(false);
-    expect(await new JsonDeserializer(client, mine).deserialize(topic, theirBytes)).toEqual(v);
+    expect(await new JsonDeserializer(live.client(), mine).deserialize(topic, theirBytes)).toEqual(v);
   });
 });
 
@@ -243,30 +230,30 @@ message Patient {
 
   it('ours → Confluent and Confluent → ours, on a string and a bytes field', async () => {
     const topic = 'enc-proto';
-    const { id } = await client.register(`${topic}-value`, { schemaType: 'PROTOBUF', schema: PROTO, ruleSet: { domainRules: [encryptRule('kek-proto')] } });
+    const { id } = await live.client().register(`${topic}-value`, { schemaType: 'PROTOBUF', schema: PROTO, ruleSet: { domainRules: [encryptRule('kek-proto')] } });
     const v = { name: 'Bo', medicalId: 'MID-0042', scan: Buffer.from('xray'), age: 51 };
-    const ourBytes = await new ProtobufSerializer(client, { useLatestVersion: true, ...mine }).serialize(topic, v);
+    const ourBytes = await new ProtobufSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, v);
     expect(ourBytes.includes(Buffer.from('MID-0042'))).toBe(false);
     expect(ourBytes.includes(Buffer.from('xray'))).toBe(false);
 
-    const cde = new CProtobufDeserializer(confluentClient(url), SerdeType.VALUE, cconf, confluentRules());
+    const cde = new CProtobufDeserializer(confluentClient(live.url()), SerdeType.VALUE, cconf, confluentRules());
     const read = (await cde.deserialize(topic, ourBytes)) as Record<string, unknown>;
     expect({ name: read.name, medicalId: read.medicalId, scan: Buffer.from(read.scan as Uint8Array), age: read.age }).toEqual(v);
 
     // Confluent's serializer needs the message descriptor: built from the registered schema.
-    const serialized = await client.getSchemaById(id, { format: 'serialized' });
+    const serialized = await live.client().getSchemaById(id, { format: 'serialized' });
     const fdp = fromBinary(FileDescriptorProtoSchema, Buffer.from(serialized.schema, 'base64'));
     const files = createFileRegistry(fdp, (name) => (name === 'confluent/meta.proto' ? file_confluent_meta : undefined));
     const Patient = files.getMessage('acme.Patient')!;
     const cser = new CProtobufSerializer(
-      confluentClient(url),
+      confluentClient(live.url()),
       SerdeType.VALUE,
       { autoRegisterSchemas: false, useLatestVersion: true, registry: createMutableRegistry(files), ...cconf },
       confluentRules(),
     );
     const theirBytes = await cser.serialize(topic, create(Patient, { name: 'Bo', medicalId: 'MID-0042', scan: new Uint8Array(Buffer.from('xray')), age: 51 } as never));
     expect(theirBytes.includes(Buffer.from('MID-0042'))).toBe(false);
-    const back = (await new ProtobufDeserializer(client, mine).deserialize(topic, theirBytes)) as unknown as Record<string, unknown>;
+    const back = (await new ProtobufDeserializer(live.client(), mine).deserialize(topic, theirBytes)) as unknown as Record<string, unknown>;
     expect({ name: back.name, medicalId: back.medicalId, scan: Buffer.from(back.scan as Uint8Array), age: back.age }).toEqual(v);
   });
 });

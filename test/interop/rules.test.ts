@@ -29,18 +29,13 @@ import {
   type RuleContext,
 } from '../../serdes/src/index.js';
 import { confluentClient } from './schemas.js';
-import { withRegistry } from '../serdes/helpers.js';
+import { failure, rulesRegistry } from './rules-helpers.js';
 
 CelExecutor.register();
 CelFieldExecutor.register();
 JsonataExecutor.register();
 
-let url = '';
-let client: RegistryClient;
-withRegistry((r) => {
-  url = r.url;
-  client = new RegistryClient({ baseUrls: [r.url] });
-});
+const live = rulesRegistry();
 
 const PAYMENT = {
   type: 'record',
@@ -58,22 +53,14 @@ const positive: Rule = { name: 'positive', kind: 'CONDITION', mode: 'WRITE', typ
 const maskPii: Rule = { name: 'mask', kind: 'TRANSFORM', mode: 'WRITE', type: 'CEL_FIELD', tags: ['PII'], expr: 'typeName == "STRING" ; value.substring(0, 4) + "****"' };
 
 async function registerAvro(subject: string, rules: Rule[], extra: { metadata?: object } = {}): Promise<number> {
-  const r = await client.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(PAYMENT), ruleSet: { domainRules: rules }, ...extra });
+  const r = await live.client().register(subject, { schemaType: 'AVRO', schema: JSON.stringify(PAYMENT), ruleSet: { domainRules: rules }, ...extra });
   return r.id;
 }
 
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
-}
 
-const ours = (o: object = {}) => new AvroSerializer(client, { useLatestVersion: true, ...o });
-const theirs = () => new ConfluentAvroSerializer(confluentClient(url), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true });
-const theirsDe = () => new ConfluentAvroDeserializer(confluentClient(url), SerdeType.VALUE, {});
+const ours = (o: object = {}) => new AvroSerializer(live.client(), { useLatestVersion: true, ...o });
+const theirs = () => new ConfluentAvroSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true });
+const theirsDe = () => new ConfluentAvroDeserializer(confluentClient(live.url()), SerdeType.VALUE, {});
 const good = { id: 'p-1', amount: 12.5, card: '4111111111111111', note: null };
 const bad = { ...good, amount: -3 };
 
@@ -86,7 +73,7 @@ describe('CEL rules, Avro', () => {
     expect(mine.equals(conf)).toBe(true);
     const read = (await theirsDe().deserialize(topic, mine)) as Record<string, unknown>;
     expect({ ...read }).toEqual({ ...good, card: '4111****' });
-    const back = (await new AvroDeserializer(client).deserialize(topic, conf)) as Record<string, unknown>;
+    const back = (await new AvroDeserializer(live.client()).deserialize(topic, conf)) as Record<string, unknown>;
     expect({ ...back }).toEqual({ ...good, card: '4111****' });
   });
 
@@ -129,7 +116,7 @@ describe('CEL rules, Avro', () => {
     const mine = await ours().serialize(topic, bad);
     const conf = await theirs().serialize(topic, { ...bad });
     expect(mine.equals(conf)).toBe(true);
-    expect({ ...((await new AvroDeserializer(client).deserialize(topic, mine)) as object) }).toEqual(bad);
+    expect({ ...((await new AvroDeserializer(live.client()).deserialize(topic, mine)) as object) }).toEqual(bad);
   });
 
   it('onFailure DLQ: neither client has a DLQ action built in, so both fail; ours runs a registered one', async () => {
@@ -163,7 +150,7 @@ describe('CEL rules, Avro', () => {
     await registerAvro(`${topic}-value`, [{ name: 'small', kind: 'CONDITION', mode: 'READ', type: 'CEL', expr: 'message.amount < 100.0' }]);
     const big = { ...good, amount: 500 };
     const bytes = await ours().serialize(topic, big);
-    const mine = await failure(new AvroDeserializer(client).deserialize(topic, bytes));
+    const mine = await failure(new AvroDeserializer(live.client()).deserialize(topic, bytes));
     expect(mine).toBeInstanceOf(DeserializationError);
     expect(mine.message).toBe("rule small failed: Expr failed: 'message.amount < 100.0'");
     // Confluent's client hands CEL the avsc record instance, which @bufbuild/cel refuses ("Unsupported
@@ -172,7 +159,7 @@ describe('CEL rules, Avro', () => {
     expect({ ...((await theirsDe().deserialize(topic, bytes)) as object) }).toEqual(big);
     // A small one reads in both.
     const ok = await ours().serialize(topic, good);
-    expect({ ...((await new AvroDeserializer(client).deserialize(topic, ok)) as object) }).toEqual(good);
+    expect({ ...((await new AvroDeserializer(live.client()).deserialize(topic, ok)) as object) }).toEqual(good);
     expect({ ...((await theirsDe().deserialize(topic, ok)) as object) }).toEqual(good);
   });
 
@@ -195,7 +182,7 @@ describe('CEL rules, Avro', () => {
     const mine = await ours().serialize(topic, v);
     const conf = await theirs().serialize(topic, { ...v });
     expect(mine.equals(conf)).toBe(true);
-    expect({ ...((await new AvroDeserializer(client).deserialize(topic, mine)) as object) }).toEqual({ ...v, id: 'ABC', note: 'HI' });
+    expect({ ...((await new AvroDeserializer(live.client()).deserialize(topic, mine)) as object) }).toEqual({ ...v, id: 'ABC', note: 'HI' });
     expect({ ...((await theirsDe().deserialize(topic, mine)) as object) }).toEqual({ ...v, id: 'ABC', note: 'HI' });
   });
 
@@ -204,11 +191,11 @@ describe('CEL rules, Avro', () => {
     await ser.serialize('cel-avro', good);
     expect(() => ser.serializeSync('cel-avro', good)).toThrow(SchemaNotCachedError);
     const bytes = await ours().serialize('cel-avro-read', good);
-    const de = new AvroDeserializer(client);
+    const de = new AvroDeserializer(live.client());
     await de.deserialize('cel-avro-read', bytes);
     expect(() => de.deserializeSync('cel-avro-read', bytes)).toThrow(/has rules/);
     // WRITE-only rules do not touch the read path: it stays synchronous.
-    const plain = new AvroDeserializer(client);
+    const plain = new AvroDeserializer(live.client());
     const written = await ours().serialize('cel-avro', good);
     await plain.deserialize('cel-avro', written);
     expect({ ...(plain.deserializeSync('cel-avro', written) as object) }).toEqual({ ...good, card: '4111****' });
@@ -228,11 +215,11 @@ const CUSTOMER = {
 };
 
 describe('CEL rules, JSON Schema', () => {
-  const jsonOurs = () => new JsonSerializer(client, { useLatestVersion: true });
-  const jsonTheirs = () => new ConfluentJsonSerializer(confluentClient(url), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, validate: true });
+  const jsonOurs = () => new JsonSerializer(live.client(), { useLatestVersion: true });
+  const jsonTheirs = () => new ConfluentJsonSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, validate: true });
 
   beforeAll(async () => {
-    await client.register('cel-json-value', {
+    await live.client().register('cel-json-value', {
       schemaType: 'JSON',
       schema: JSON.stringify(CUSTOMER),
       ruleSet: {
@@ -251,8 +238,8 @@ describe('CEL rules, JSON Schema', () => {
     const conf = await jsonTheirs().serialize('cel-json', { ...v });
     expect(mine.toString('hex')).toBe(conf.toString('hex'));
     const expected = { ...v, email: '<redacted>' };
-    expect(await new JsonDeserializer(client).deserialize('cel-json', mine)).toEqual(expected);
-    expect(await new ConfluentJsonDeserializer(confluentClient(url), SerdeType.VALUE, {}).deserialize('cel-json', mine)).toEqual(expected);
+    expect(await new JsonDeserializer(live.client()).deserialize('cel-json', mine)).toEqual(expected);
+    expect(await new ConfluentJsonDeserializer(confluentClient(live.url()), SerdeType.VALUE, {}).deserialize('cel-json', mine)).toEqual(expected);
   });
 
   it('a message condition and a field condition fail in both', async () => {
@@ -272,9 +259,9 @@ describe('JSONata migrations across a major version', () => {
   const topic = 'widgets';
 
   beforeAll(async () => {
-    await client.updateConfig(subject, { compatibilityLevel: 'NONE' });
-    await client.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(V1), metadata: { properties: { 'app.major': '1' } } });
-    await client.register(subject, {
+    await live.client().updateConfig(subject, { compatibilityLevel: 'NONE' });
+    await live.client().register(subject, { schemaType: 'AVRO', schema: JSON.stringify(V1), metadata: { properties: { 'app.major': '1' } } });
+    await live.client().register(subject, {
       schemaType: 'AVRO',
       schema: JSON.stringify(V2),
       metadata: { properties: { 'app.major': '2' } },
@@ -287,29 +274,29 @@ describe('JSONata migrations across a major version', () => {
     });
   });
 
-  it('UPGRADE: a v1 record (written by either client) reads as v2 in both, with useLatestWithMetadata and useLatestVersion', async () => {
+  it('UPGRADE: a v1 record (written by either live.client()) reads as v2 in both, with useLatestWithMetadata and useLatestVersion', async () => {
     const v1 = { name: 'bolt', size: 7 };
-    const mineBytes = await new AvroSerializer(client, { useLatestWithMetadata: { 'app.major': '1' } }).serialize(topic, v1);
-    const confBytes = await new ConfluentAvroSerializer(confluentClient(url), SerdeType.VALUE, {
+    const mineBytes = await new AvroSerializer(live.client(), { useLatestWithMetadata: { 'app.major': '1' } }).serialize(topic, v1);
+    const confBytes = await new ConfluentAvroSerializer(confluentClient(live.url()), SerdeType.VALUE, {
       autoRegisterSchemas: false,
       useLatestWithMetadata: { 'app.major': '1' },
     }).serialize(topic, { ...v1 });
     expect(mineBytes.equals(confBytes)).toBe(true);
     const expected = { name: 'bolt', height: 7 };
     const readers = [
-      new AvroDeserializer(client, { useLatestWithMetadata: { 'app.major': '2' } }),
-      new AvroDeserializer(client, { useLatestVersion: true }),
+      new AvroDeserializer(live.client(), { useLatestWithMetadata: { 'app.major': '2' } }),
+      new AvroDeserializer(live.client(), { useLatestVersion: true }),
     ];
     for (const de of readers) expect({ ...((await de.deserialize(topic, mineBytes)) as object) }).toEqual(expected);
-    const conf = new ConfluentAvroDeserializer(confluentClient(url), SerdeType.VALUE, { useLatestWithMetadata: { 'app.major': '2' } });
+    const conf = new ConfluentAvroDeserializer(confluentClient(live.url()), SerdeType.VALUE, { useLatestWithMetadata: { 'app.major': '2' } });
     expect({ ...((await conf.deserialize(topic, mineBytes)) as object) }).toEqual(expected);
   });
 
   it('DOWNGRADE: a v2 record reads as v1 in both', async () => {
-    const bytes = await new AvroSerializer(client, { useLatestWithMetadata: { 'app.major': '2' } }).serialize(topic, { name: 'nut', height: 3 });
+    const bytes = await new AvroSerializer(live.client(), { useLatestWithMetadata: { 'app.major': '2' } }).serialize(topic, { name: 'nut', height: 3 });
     const expected = { name: 'nut', size: 3 };
-    expect({ ...((await new AvroDeserializer(client, { useLatestWithMetadata: { 'app.major': '1' } }).deserialize(topic, bytes)) as object) }).toEqual(expected);
-    const conf = new ConfluentAvroDeserializer(confluentClient(url), SerdeType.VALUE, { useLatestWithMetadata: { 'app.major': '1' } });
+    expect({ ...((await new AvroDeserializer(live.client(), { useLatestWithMetadata: { 'app.major': '1' } }).deserialize(topic, bytes)) as object) }).toEqual(expected);
+    const conf = new ConfluentAvroDeserializer(confluentClient(live.url()), SerdeType.VALUE, { useLatestWithMetadata: { 'app.major': '1' } });
     expect({ ...((await conf.deserialize(topic, bytes)) as object) }).toEqual(expected);
   });
 
@@ -317,17 +304,17 @@ describe('JSONata migrations across a major version', () => {
     const s = 'jwidgets-value';
     const J1 = { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' } } };
     const J2 = { type: 'object', properties: { name: { type: 'string' }, height: { type: 'integer' } } };
-    await client.updateConfig(s, { compatibilityLevel: 'NONE' });
-    await client.register(s, { schemaType: 'JSON', schema: JSON.stringify(J1), metadata: { properties: { 'app.major': '1' } } });
-    await client.register(s, {
+    await live.client().updateConfig(s, { compatibilityLevel: 'NONE' });
+    await live.client().register(s, { schemaType: 'JSON', schema: JSON.stringify(J1), metadata: { properties: { 'app.major': '1' } } });
+    await live.client().register(s, {
       schemaType: 'JSON',
       schema: JSON.stringify(J2),
       metadata: { properties: { 'app.major': '2' } },
       ruleSet: { migrationRules: [{ name: 'up', kind: 'TRANSFORM', type: 'JSONATA', mode: 'UPGRADE', expr: "$merge([$sift($, function($v, $k) {$k != 'size'}), {'height': $.'size'}])" }] },
     });
-    const bytes = await new JsonSerializer(client, { useLatestWithMetadata: { 'app.major': '1' } }).serialize('jwidgets', { name: 'x', size: 2 });
-    expect(await new JsonDeserializer(client, { useLatestVersion: true }).deserialize('jwidgets', bytes)).toEqual({ name: 'x', height: 2 });
-    const conf = new ConfluentJsonDeserializer(confluentClient(url), SerdeType.VALUE, { useLatestVersion: true });
+    const bytes = await new JsonSerializer(live.client(), { useLatestWithMetadata: { 'app.major': '1' } }).serialize('jwidgets', { name: 'x', size: 2 });
+    expect(await new JsonDeserializer(live.client(), { useLatestVersion: true }).deserialize('jwidgets', bytes)).toEqual({ name: 'x', height: 2 });
+    const conf = new ConfluentJsonDeserializer(confluentClient(live.url()), SerdeType.VALUE, { useLatestVersion: true });
     expect(await conf.deserialize('jwidgets', bytes)).toEqual({ name: 'x', height: 2 });
   });
 });

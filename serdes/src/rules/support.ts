@@ -33,6 +33,8 @@ interface Compiled {
 export class RuleSupport {
   readonly engine: RuleEngine;
   private readonly compiled = new Map<string, Promise<Compiled>>();
+  /** The same, by schema object: the per-message path skips building the text key. */
+  private readonly byObject = new WeakMap<RuleSchema, Promise<Compiled>>();
 
   constructor(
     private readonly client: RegistryClient,
@@ -47,6 +49,15 @@ export class RuleSupport {
 
   /** The walker and inline tags of `info`, compiled once per schema text. */
   compile(info: RuleSchema): Promise<Compiled> {
+    const hit = this.byObject.get(info);
+    if (hit !== undefined) return hit;
+    const made = this.compileByText(info);
+    this.byObject.set(info, made);
+    made.catch(() => this.byObject.delete(info));
+    return made;
+  }
+
+  private compileByText(info: RuleSchema): Promise<Compiled> {
     const key = `${info.schemaType ?? 'AVRO'}\0${info.schema}\0${JSON.stringify(info.references ?? [])}`;
     let p = this.compiled.get(key);
     if (p === undefined) {
