@@ -5,14 +5,12 @@
  * bytes from both; the encrypted fields are not readable without the key, and a wrong or missing key
  * fails with a clear error and no plaintext.
  */
-import { create, createFileRegistry, createMutableRegistry, fromBinary } from '@bufbuild/protobuf';
-import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import { create } from '@bufbuild/protobuf';
 import {
   AvroDeserializer as CAvroDeserializer,
   AvroSerializer as CAvroSerializer,
   EncryptionExecutor as CEncryptionExecutor,
   FieldEncryptionExecutor as CFieldEncryptionExecutor,
-  file_confluent_meta,
   JsonDeserializer as CJsonDeserializer,
   JsonSerializer as CJsonSerializer,
   LocalKmsDriver,
@@ -34,7 +32,7 @@ import {
   RuleRegistry,
   type Rule,
 } from '../../serdes/src/index.js';
-import { failure, rulesRegistry } from './rules-helpers.js';
+import { confluentProtobufTypes, failure, rulesRegistry } from './rules-helpers.js';
 import { confluentClient } from './schemas.js';
 
 const SECRET = 'serdes-rules-local-secret';
@@ -241,14 +239,12 @@ message Patient {
     expect({ name: read.name, medicalId: read.medicalId, scan: Buffer.from(read.scan as Uint8Array), age: read.age }).toEqual(v);
 
     // Confluent's serializer needs the message descriptor: built from the registered schema.
-    const serialized = await live.client().getSchemaById(id, { format: 'serialized' });
-    const fdp = fromBinary(FileDescriptorProtoSchema, Buffer.from(serialized.schema, 'base64'));
-    const files = createFileRegistry(fdp, (name) => (name === 'confluent/meta.proto' ? file_confluent_meta : undefined));
-    const Patient = files.getMessage('acme.Patient')!;
+    const types = await confluentProtobufTypes(live.client(), id, 'acme.Patient');
+    const Patient = types.desc;
     const cser = new CProtobufSerializer(
       confluentClient(live.url()),
       SerdeType.VALUE,
-      { autoRegisterSchemas: false, useLatestVersion: true, registry: createMutableRegistry(files), ...cconf },
+      { autoRegisterSchemas: false, useLatestVersion: true, registry: types.registry, ...cconf },
       confluentRules(),
     );
     const theirBytes = await cser.serialize(topic, create(Patient, { name: 'Bo', medicalId: 'MID-0042', scan: new Uint8Array(Buffer.from('xray')), age: 51 } as never));

@@ -1,4 +1,7 @@
 /** What the data-contract suites share: a live registry with our client, and catching an expected failure. */
+import { createFileRegistry, createMutableRegistry, fromBinary } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import { file_confluent_meta } from '@confluentinc/schemaregistry';
 import { RegistryClient } from '../../serdes/src/index.js';
 import { withRegistry } from '../serdes/helpers.js';
 
@@ -21,4 +24,15 @@ export async function failure(p: Promise<unknown>): Promise<Error> {
     return e as Error;
   }
   throw new Error('expected a failure');
+}
+
+/**
+ * What Confluent's Protobuf serializer needs for a schema registered as .proto text: the message
+ * descriptor (from the registry's `format=serialized` answer) and a registry holding its file.
+ */
+export async function confluentProtobufTypes(client: RegistryClient, id: number, message: string) {
+  const serialized = await client.getSchemaById(id, { format: 'serialized' });
+  const fdp = fromBinary(FileDescriptorProtoSchema, Buffer.from(serialized.schema, 'base64'));
+  const files = createFileRegistry(fdp, (name) => (name === 'confluent/meta.proto' ? file_confluent_meta : undefined));
+  return { desc: files.getMessage(message)!, registry: createMutableRegistry(files) };
 }

@@ -12,6 +12,8 @@ import {
   JsonDeserializer as ConfluentJsonDeserializer,
   JsonSerializer as ConfluentJsonSerializer,
   JsonataExecutor,
+  ProtobufDeserializer as ConfluentProtobufDeserializer,
+  ProtobufSerializer as ConfluentProtobufSerializer,
   SerdeType,
 } from '@confluentinc/schemaregistry';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +22,8 @@ import {
   AvroSerializer,
   JsonDeserializer,
   JsonSerializer,
-  RegistryClient,
+  ProtobufDeserializer,
+  ProtobufSerializer,
   RuleRegistry,
   SchemaNotCachedError,
   SerializationError,
@@ -29,7 +32,8 @@ import {
   type RuleContext,
 } from '../../serdes/src/index.js';
 import { confluentClient } from './schemas.js';
-import { failure, rulesRegistry } from './rules-helpers.js';
+import { confluentProtobufTypes, failure, rulesRegistry } from './rules-helpers.js';
+import { create } from '@bufbuild/protobuf';
 
 CelExecutor.register();
 CelFieldExecutor.register();
@@ -316,5 +320,54 @@ describe('JSONata migrations across a major version', () => {
     expect(await new JsonDeserializer(live.client(), { useLatestVersion: true }).deserialize('jwidgets', bytes)).toEqual({ name: 'x', height: 2 });
     const conf = new ConfluentJsonDeserializer(confluentClient(live.url()), SerdeType.VALUE, { useLatestVersion: true });
     expect(await conf.deserialize('jwidgets', bytes)).toEqual({ name: 'x', height: 2 });
+  });
+});
+
+describe('CEL rules, Protobuf', () => {
+  const PROTO = `syntax = "proto3";
+package acme;
+import "confluent/meta.proto";
+
+message Transfer {
+  string id = 1;
+  int64 amount_cents = 2;
+  string iban = 3 [(confluent.field_meta).tags = "PII"];
+  Party from = 4;
+}
+message Party {
+  string name = 1;
+}
+`;
+
+  it('a condition on an int64 field and a field transform: the same bytes, each reads the other; ours enforces the condition, Confluent 1.10.1 cannot', async () => {
+    const topic = 'cel-proto';
+    const { id } = await live.client().register(`${topic}-value`, {
+      schemaType: 'PROTOBUF',
+      schema: PROTO,
+      ruleSet: {
+        domainRules: [
+          { name: 'positive', kind: 'CONDITION', mode: 'WRITE', type: 'CEL', expr: 'message.amountCents > 0' },
+          { name: 'mask', kind: 'TRANSFORM', mode: 'WRITE', type: 'CEL_FIELD', tags: ['PII'], expr: 'value.substring(0, 4) + "…"' },
+        ],
+      },
+    });
+    const types = await confluentProtobufTypes(live.client(), id, 'acme.Transfer');
+    const cser = new ConfluentProtobufSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, registry: types.registry });
+    const oser = new ProtobufSerializer(live.client(), { useLatestVersion: true });
+    const make = (cents: bigint) => create(types.desc, { id: 't-1', amountCents: cents, iban: 'DE89370400440532013000', from: { name: 'Ada' } } as never);
+    const ours1 = await oser.serialize(topic, { id: 't-1', amountCents: 1250, iban: 'DE89370400440532013000', from: { name: 'Ada' } });
+    const theirs1 = await cser.serialize(topic, make(1250n));
+    expect(ours1.toString('hex')).toBe(theirs1.toString('hex'));
+    const back = (await new ProtobufDeserializer(live.client()).deserialize(topic, theirs1)) as unknown as Record<string, unknown>;
+    expect(back.iban).toBe('DE89…');
+    const cread = (await new ConfluentProtobufDeserializer(confluentClient(live.url()), SerdeType.VALUE, {}).deserialize(topic, ours1)) as Record<string, unknown>;
+    expect(cread.iban).toBe('DE89…');
+
+    const mine = await failure(oser.serialize(topic, { id: 't-2', amountCents: -5, iban: 'x', from: { name: 'Bo' } }));
+    expect(mine.message).toBe("rule positive failed: Expr failed: 'message.amountCents > 0'");
+    // Confluent's client hands CEL the @bufbuild/protobuf message, which its CEL environment cannot
+    // resolve ("Message acme.Transfer not found in registry"); the error object counts as a pass, so
+    // its message-level conditions on Protobuf never run (NOTES.md). The record is written there.
+    await expect(cser.serialize(topic, make(-5n))).resolves.toBeInstanceOf(Buffer);
   });
 });
