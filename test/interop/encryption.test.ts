@@ -192,7 +192,47 @@ describe('Avro', () => {
   });
 });
 
+describe('DEK rotation (encrypt.dek.expiry.days)', () => {
+  it('ciphertexts carry the DEK version (0x00 + 4 bytes) and read in both clients', async () => {
+    const topic = 'enc-rotate';
+    await live.client().register(`${topic}-value`, {
+      schemaType: 'AVRO',
+      schema: JSON.stringify(USER),
+      ruleSet: { domainRules: [encryptRule('kek-rotate', { 'encrypt.dek.expiry.days': '30' })] },
+    });
+    const ourBytes = await new AvroSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, user);
+    const raw = await rawAvro(topic, ourBytes);
+    const ct = Buffer.from(raw.email as string, 'base64');
+    expect([...ct.subarray(0, 5)]).toEqual([0, 0, 0, 0, 1]);
+    const cde = new CAvroDeserializer(confluentClient(live.url()), SerdeType.VALUE, cconf, confluentRules());
+    expect({ ...(await cde.deserialize(topic, ourBytes)) }).toEqual(user);
+    const cser = new CAvroSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
+    const theirBytes = await cser.serialize(topic, { ...user });
+    expect({ ...((await new AvroDeserializer(live.client(), mine).deserialize(topic, theirBytes)) as object) }).toEqual(user);
+  });
+});
+
 describe('JSON Schema', () => {
+  it('a tagged property reached through $ref to definitions, both ways', async () => {
+    const topic = 'enc-json-ref';
+    const schema = {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties: { owner: { $ref: '#/definitions/Person' }, label: { type: 'string' } },
+      definitions: { Person: { type: 'object', properties: { name: { type: 'string' }, email: { type: 'string', 'confluent:tags': ['PII'] } } } },
+    };
+    await live.client().register(`${topic}-value`, { schemaType: 'JSON', schema: JSON.stringify(schema), ruleSet: { domainRules: [encryptRule('kek-json')] } });
+    const v = { owner: { name: 'Ada', email: 'ada@example.com' }, label: 'x' };
+    const ourBytes = await new JsonSerializer(live.client(), { useLatestVersion: true, ...mine }).serialize(topic, v);
+    expect(ourBytes.includes(Buffer.from('ada@example.com'))).toBe(false);
+    const cde = new CJsonDeserializer(confluentClient(live.url()), SerdeType.VALUE, cconf, confluentRules());
+    expect(await cde.deserialize(topic, ourBytes)).toEqual(v);
+    const cser = new CJsonSerializer(confluentClient(live.url()), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, ...cconf }, confluentRules());
+    const theirBytes = await cser.serialize(topic, structuredClone(v));
+    expect(theirBytes.includes(Buffer.from('ada@example.com'))).toBe(false);
+    expect(await new JsonDeserializer(live.client(), mine).deserialize(topic, theirBytes)).toEqual(v);
+  });
+
   it('ours → Confluent and Confluent → ours', async () => {
     const topic = 'enc-json';
     const schema = {
