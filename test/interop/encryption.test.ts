@@ -19,7 +19,9 @@ import {
   RuleRegistry as CRuleRegistry,
   SerdeType,
 } from '@confluentinc/schemaregistry';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Secret } from '../../registry/src/core/dek-registry/index.js';
+import { startRegistry, type TestRegistry } from '../registry/server.js';
 import {
   AvroDeserializer,
   AvroSerializer,
@@ -291,5 +293,38 @@ message Patient {
     expect(theirBytes.includes(Buffer.from('MID-0042'))).toBe(false);
     const back = (await new ProtobufDeserializer(live.client(), mine).deserialize(topic, theirBytes)) as unknown as Record<string, unknown>;
     expect({ name: back.name, medicalId: back.medicalId, scan: Buffer.from(back.scan as Uint8Array), age: back.age }).toEqual(v);
+  });
+});
+
+describe('a shared KEK: the registry holds the KMS secret, the clients need none', () => {
+  let shared: TestRegistry;
+  beforeAll(async () => {
+    shared = await startRegistry('pglite', { localKmsSecret: new Secret(SECRET) });
+  });
+  afterAll(async () => {
+    await shared?.close();
+  });
+
+  it('ours writes without any secret, Confluent reads; and back', async () => {
+    const c = new RegistryClient({ baseUrls: [shared.url] });
+    await c.request('POST', '/dek-registry/v1/keks', { body: { name: 'kek-shared', kmsType: 'local-kms', kmsKeyId: 'shared-key', shared: true } });
+    const topic = 'enc-shared';
+    await c.register(`${topic}-value`, { schemaType: 'AVRO', schema: JSON.stringify(USER), ruleSet: { domainRules: [encryptRule('kek-shared', { 'encrypt.kms.key.id': 'shared-key' })] } });
+    const saved = process.env.LOCAL_SECRET;
+    delete process.env.LOCAL_SECRET;
+    try {
+      const ourBytes = await new AvroSerializer(c, { useLatestVersion: true }).serialize(topic, user);
+      expect(ourBytes.includes(Buffer.from('ada@example.com'))).toBe(false);
+      const dek = await c.request<{ keyMaterial?: string; encryptedKeyMaterial?: string }>('GET', `/dek-registry/v1/keks/kek-shared/deks/${topic}-value`);
+      expect(dek.encryptedKeyMaterial).toBeTruthy();
+      expect(dek.keyMaterial).toBeTruthy();
+      const cde = new CAvroDeserializer(confluentClient(shared.url), SerdeType.VALUE, {}, confluentRules());
+      expect({ ...(await cde.deserialize(topic, ourBytes)) }).toEqual(user);
+      const cser = new CAvroSerializer(confluentClient(shared.url), SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true }, confluentRules());
+      const theirBytes = await cser.serialize(topic, { ...user });
+      expect({ ...((await new AvroDeserializer(c).deserialize(topic, theirBytes)) as object) }).toEqual(user);
+    } finally {
+      if (saved !== undefined) process.env.LOCAL_SECRET = saved;
+    }
   });
 });
