@@ -5,7 +5,7 @@
  * the field's. Also the inline tags of an Avro schema (`confluent:tags` on fields).
  */
 import type { FieldTransform, FieldType, RuleContext } from './context.js';
-import { awaited, cloneRecord, settle, transformLeaf } from './fields.js';
+import { cloneRecord, settle, transformLeaf } from './fields.js';
 
 interface AvscLike {
   typeName: string;
@@ -53,7 +53,12 @@ export function avroFieldType(t: AvscLike): FieldType {
   }
 }
 
-export async function transformAvro(ctx: RuleContext, type: AvscLike, msg: unknown, transform: FieldTransform): Promise<unknown> {
+/**
+ * Walks `msg` along `type`. Synchronous while every transform answers at once (a cached DEK, CEL), so
+ * a record costs no promise per field; the first transform that answers a promise turns the rest of
+ * the walk asynchronous.
+ */
+export function transformAvro(ctx: RuleContext, type: AvscLike, msg: unknown, transform: FieldTransform): unknown {
   if (msg == null) return msg;
   const field = ctx.currentField();
   if (field !== null) field.type = avroFieldType(type);
@@ -69,47 +74,106 @@ export async function transformAvro(ctx: RuleContext, type: AvscLike, msg: unkno
       const branch = type.types!.find((b) => b.branchName === keys[0]);
       if (branch === undefined) return msg;
       const inner = (msg as Record<string, unknown>)[keys[0]!];
-      const out = await transformAvro(ctx, branch, inner, transform);
-      return out === inner ? msg : { [keys[0]!]: out };
+      return then(transformAvro(ctx, branch, inner, transform), (out) => (out === inner ? msg : { [keys[0]!]: out }));
     }
-    case 'array': {
-      const arr = msg as unknown[];
-      let out: unknown[] | null = null;
-      for (let i = 0; i < arr.length; i++) {
-        const v = await transformAvro(ctx, type.itemsType!, arr[i], transform);
-        if (v !== arr[i]) (out ??= arr.slice())[i] = v;
-      }
-      return out ?? arr;
-    }
+    case 'array':
+      return transformItems(ctx, type.itemsType!, msg as unknown[], transform, 0, null);
     case 'map': {
       const map = msg as Record<string, unknown>;
-      let out: Record<string, unknown> | null = null;
-      for (const k of Object.keys(map)) {
-        const v = await transformAvro(ctx, type.valuesType!, map[k], transform);
-        if (v !== map[k]) (out ??= cloneRecord(map))[k] = v;
-      }
-      return out ?? map;
+      return transformEntries(ctx, type.valuesType!, map, Object.keys(map), transform, 0, null);
     }
-    case 'record': {
-      const record = msg as Record<string, unknown>;
-      const copy = { out: null as Record<string, unknown> | null };
-      for (const f of type.fields!) {
-        if (!(f.name in record)) continue;
-        const fullName = `${type.name}.${f.name}`;
-        ctx.enterField(record, fullName, f.name, avroFieldType(f.type), null);
-        try {
-          const before = record[f.name];
-          const after = await transformAvro(ctx, f.type, before, transform);
-          settle(ctx, record, f.name, before, after, (v) => !v, copy);
-        } finally {
-          ctx.leaveField();
-        }
-      }
-      return copy.out ?? record;
-    }
+    case 'record':
+      return transformFields(ctx, type, msg as Record<string, unknown>, transform, 0, { out: null });
     default:
-      return awaited(transformLeaf(ctx, field, transform, msg));
+      return transformLeaf(ctx, field, transform, msg);
   }
+}
+
+function then(v: unknown, f: (v: unknown) => unknown): unknown {
+  return v instanceof Promise ? v.then(f) : f(v);
+}
+
+function transformItems(ctx: RuleContext, items: AvscLike, arr: unknown[], transform: FieldTransform, from: number, out: unknown[] | null): unknown {
+  for (let i = from; i < arr.length; i++) {
+    const v = transformAvro(ctx, items, arr[i], transform);
+    if (v instanceof Promise) {
+      return v.then((x) => {
+        if (x !== arr[i]) (out ??= arr.slice())[i] = x;
+        return transformItems(ctx, items, arr, transform, i + 1, out);
+      });
+    }
+    if (v !== arr[i]) (out ??= arr.slice())[i] = v;
+  }
+  return out ?? arr;
+}
+
+function transformEntries(
+  ctx: RuleContext,
+  values: AvscLike,
+  map: Record<string, unknown>,
+  keys: readonly string[],
+  transform: FieldTransform,
+  from: number,
+  out: Record<string, unknown> | null,
+): unknown {
+  for (let i = from; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = transformAvro(ctx, values, map[k], transform);
+    if (v instanceof Promise) {
+      return v.then((x) => {
+        if (x !== map[k]) (out ??= cloneRecord(map))[k] = x;
+        return transformEntries(ctx, values, map, keys, transform, i + 1, out);
+      });
+    }
+    if (v !== map[k]) (out ??= cloneRecord(map))[k] = v;
+  }
+  return out ?? map;
+}
+
+function transformFields(
+  ctx: RuleContext,
+  type: AvscLike,
+  record: Record<string, unknown>,
+  transform: FieldTransform,
+  from: number,
+  copy: { out: Record<string, unknown> | null },
+): unknown {
+  const fields = type.fields!;
+  for (let i = from; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (!(f.name in record)) continue;
+    ctx.enterField(record, `${type.name}.${f.name}`, f.name, avroFieldType(f.type), null);
+    const before = record[f.name];
+    let after: unknown;
+    try {
+      after = transformAvro(ctx, f.type, before, transform);
+    } catch (e) {
+      ctx.leaveField();
+      throw e;
+    }
+    if (after instanceof Promise) {
+      return after.then(
+        (a) => {
+          try {
+            settle(ctx, record, f.name, before, a, (v) => !v, copy);
+          } finally {
+            ctx.leaveField();
+          }
+          return transformFields(ctx, type, record, transform, i + 1, copy);
+        },
+        (e: unknown) => {
+          ctx.leaveField();
+          throw e;
+        },
+      );
+    }
+    try {
+      settle(ctx, record, f.name, before, after, (v) => !v, copy);
+    } finally {
+      ctx.leaveField();
+    }
+  }
+  return copy.out ?? record;
 }
 
 /** `confluent:tags` of the fields of an Avro schema and of the schemas it references, by field full name. */

@@ -33,7 +33,7 @@ export const avroRuleFormat: RuleFormat = {
   recordName: (info, refs) => avroType(info, refs).recordName,
   fieldTransformer(info, refs) {
     const { type } = avroType(info, refs);
-    return (ctx, transform, msg) => transformAvro(ctx, type as never, msg, transform);
+    return async (ctx, transform, msg) => transformAvro(ctx, type as never, msg, transform);
   },
   inlineTags: (info, refs) => avroInlineTags([info.schema, ...flattenReferences(refs).map((r) => r.schema)]),
 };
