@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { CompatibilityLevel } from '@schemata/serdes';
 import { describeStore, DEFAULTS, storeOptionsOf, type LogLevel, type RegistryConfig } from './config.js';
 import { Registry } from './core/index.js';
+import { KmsDrivers, localKmsDriver, type Secret } from './core/dek-registry/index.js';
 import type { LoaderLimits } from './core/schemas.js';
 import { PooledSchemaWork, type SchemaWorkOptions } from './schema-work/pool.js';
 import { requireAccessDeclarations } from './http/access.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   security?: SecurityConfig;
   /** Serve Prometheus metrics at `/metrics` (default: no). */
   metrics?: boolean;
+  /** The local KMS secret, for shared KEKs of kmsType local-kms (default: none). */
+  localKmsSecret?: Secret | undefined;
 }
 
 // Subjects are path segments and may be long; the router's default limit (100) would turn them into 404s.
@@ -56,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registry = new Registry(store, {
     defaultCompatibility: options.defaultCompatibility ?? DEFAULTS.defaultCompatibility,
     work,
+    kms: new KmsDrivers([localKmsDriver(options.localKmsSecret)]),
     ...(options.loaderLimits ? { limits: options.loaderLimits } : {}),
   });
   const app = Fastify({
@@ -111,6 +115,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       loaderLimits: { maxSchemaBytes: config.maxSchemaSize, maxReferences: config.maxSchemaReferences },
       security: config.security,
       metrics: config.metrics,
+      localKmsSecret: config.localKmsSecret,
     });
   } catch (e) {
     await store.close().catch(() => {});

@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { COMPATIBILITY_LEVELS, DEFAULT_SCHEMA_LIMITS, type CompatibilityLevel, type SchemaLimits } from '@schemata/serdes';
+import { readFileSync } from 'node:fs';
+import { Secret } from './core/dek-registry/secret.js';
 import type { StoreOptions } from './store/index.js';
 import { loadSecurityConfig, SECURITY_FLAGS, SECURITY_HELP } from './security/config.js';
 import { SECURITY_DEFAULTS, type SecurityConfig } from './security/options.js';
@@ -50,6 +52,10 @@ export interface RegistryConfig {
   security: SecurityConfig;
   /** Serve Prometheus metrics at `/metrics`. */
   metrics: boolean;
+  /** The DEK registry's Kafka topic (Confluent's `dek.registry.topic`). */
+  dekRegistryTopic: string;
+  /** The local KMS secret for shared KEKs of kmsType local-kms (masked when printed or logged). */
+  localKmsSecret?: Secret | undefined;
 }
 
 export type Command = 'serve' | 'migrate' | 'export' | 'import';
@@ -92,6 +98,7 @@ export const DEFAULTS: RegistryConfig = {
   schemaLimits: { ...DEFAULT_SCHEMA_LIMITS },
   security: SECURITY_DEFAULTS,
   metrics: false,
+  dekRegistryTopic: '_dek_registry_keys',
 };
 
 /** The integer settings: config key (or schema limit), flag, environment variable, smallest value. */
@@ -130,6 +137,7 @@ Options (environment variable in brackets; flags win):
   --topic-replication-factor <n> replication factor when creating the topic [KAFKA_TOPIC_REPLICATION_FACTOR] (default 1)
   --kafka-group-id <id>         consumer group electing the primary [KAFKA_GROUP_ID] (default schemata-<topic>)
   --kafka-session-timeout-ms <n> how long a silent primary keeps the role [KAFKA_SESSION_TIMEOUT_MS] (default 6000)
+  --dek-registry-topic <name>   the Kafka store's DEK registry topic [DEK_REGISTRY_TOPIC] (default _dek_registry_keys)
   --advertised-url <url>        where other registry processes forward writes [ADVERTISED_URL] (default: the listen URL)
   --body-limit <size>           largest request body, e.g. 16mb, 512kb, 1048576 [BODY_LIMIT] (default 16mb)
   --body-timeout <time>         time a request body may take to arrive, e.g. 60s, 500ms [BODY_TIMEOUT] (default 60s)
@@ -137,6 +145,10 @@ Options (environment variable in brackets; flags win):
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
   --metrics                     serve Prometheus metrics at /metrics [METRICS=true] (default off)
   -q, --quiet                   export/import: no progress or summary on stderr
+
+DEK registry (client-side field encryption; the registry unwraps keys only for shared KEKs):
+  [LOCAL_KMS_SECRET]            the secret of the local KMS (kmsType local-kms); never logged
+  --local-kms-secret-file <f>   read that secret from a file instead [LOCAL_KMS_SECRET_FILE]
 
 Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
   --schema-workers <n>          worker threads, 0 = none [SCHEMA_WORKERS] (default: cores, at most 4)
@@ -222,6 +234,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'kafka-group-id': { type: 'string' },
         'kafka-session-timeout-ms': { type: 'string' },
         'advertised-url': { type: 'string' },
+        'dek-registry-topic': { type: 'string' },
+        'local-kms-secret-file': { type: 'string' },
         'body-limit': { type: 'string' },
         'body-timeout': { type: 'string' },
         'default-compatibility': { type: 'string' },
@@ -275,11 +289,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (!/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/.test(kafka[0])) throw new ConfigError(`${kafka[1]} must be host:port[,host:port…], got "${kafka[0]}"`);
     config.kafkaBootstrapServers = kafka[0];
   }
-  const topic = pick('schemas-topic', 'SCHEMAS_TOPIC');
-  if (topic) {
-    if (!/^[\w.-]{1,249}$/.test(topic[0])) throw new ConfigError(`${topic[1]} must be a Kafka topic name (letters, digits, . _ -), got "${topic[0]}"`);
-    config.schemasTopic = topic[0];
-  }
+  const topicName = (flag: string, envName: string): string | undefined => {
+    const topic = pick(flag, envName);
+    if (topic && !/^[\w.-]{1,249}$/.test(topic[0])) throw new ConfigError(`${topic[1]} must be a Kafka topic name (letters, digits, . _ -), got "${topic[0]}"`);
+    return topic?.[0];
+  };
+  config.schemasTopic = topicName('schemas-topic', 'SCHEMAS_TOPIC') ?? config.schemasTopic;
+  config.dekRegistryTopic = topicName('dek-registry-topic', 'DEK_REGISTRY_TOPIC') ?? config.dekRegistryTopic;
+  config.localKmsSecret = localKmsSecret(pick('local-kms-secret-file', 'LOCAL_KMS_SECRET_FILE'), env.LOCAL_KMS_SECRET);
   const replication = pick('topic-replication-factor', 'KAFKA_TOPIC_REPLICATION_FACTOR');
   if (replication) config.topicReplicationFactor = parseCount(...replication, 1, 32767);
   const groupId = pick('kafka-group-id', 'KAFKA_GROUP_ID');
@@ -314,6 +331,21 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) }, config.kafkaBootstrapServers);
   config.metrics = values.metrics === true || /^(true|1|yes)$/i.test(env.METRICS ?? '');
   return { command, help: values.help === true, config, ...(migration ? { migration } : {}) };
+}
+
+/** The local KMS secret: from a file (trailing newline dropped) or LOCAL_KMS_SECRET; errors never show it. */
+function localKmsSecret(file: [string, string] | undefined, fromEnv: string | undefined): Secret | undefined {
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file[0], 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new ConfigError(`${file[1]}: cannot read ${file[0]} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (text === '') throw new ConfigError(`${file[1]}: ${file[0]} is empty`);
+    return new Secret(text);
+  }
+  return fromEnv !== undefined && fromEnv !== '' ? new Secret(fromEnv) : undefined;
 }
 
 /** `export|import FILE`; undefined only with --help, which needs no FILE. */
@@ -353,6 +385,7 @@ export function storeOptionsOf(config: RegistryConfig): StoreOptions {
     dataDir: config.dataDir,
     kafkaBootstrapServers: config.kafkaBootstrapServers,
     schemasTopic: config.schemasTopic,
+    dekRegistryTopic: config.dekRegistryTopic,
     topicReplicationFactor: config.topicReplicationFactor,
     kafkaGroupId: config.kafkaGroupId,
     kafkaSessionTimeoutMs: config.kafkaSessionTimeoutMs,

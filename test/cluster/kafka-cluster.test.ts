@@ -108,6 +108,31 @@ describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('registry processes on one Kafka topic
     for (const n of nodes) await checkConsistency(n.url, subjects, acks);
   });
 
+  it('DEK registry: KEK and DEK writes through a follower are forwarded, read back there at once, and seen by every node', async () => {
+    const env = {
+      KAFKA_BOOTSTRAP_SERVERS: KAFKA_BOOTSTRAP_SERVERS!,
+      SCHEMAS_TOPIC: freshTopic('dek'),
+      DEK_REGISTRY_TOPIC: freshTopic('dek-keys'),
+      LOCAL_KMS_SECRET: 'cluster-secret',
+    };
+    const [primary, follower] = await startNodes(env, 2);
+    running.push(primary!, follower!);
+    const keks = '/dek-registry/v1/keks';
+    // Every write goes through the follower and is read back from it right away (read-your-writes).
+    expect((await call(follower!.url, 'POST', keks, { name: 'ck', kmsType: 'local-kms', kmsKeyId: 'ck', shared: true })).status).toBe(200);
+    expect((await call(follower!.url, 'GET', `${keks}/ck`)).json).toMatchObject({ name: 'ck', shared: true });
+    const created = await call(follower!.url, 'POST', `${keks}/ck/deks/orders-value`, {});
+    expect(created.status).toBe(200);
+    const back = await call(follower!.url, 'GET', `${keks}/ck/deks/orders-value`);
+    expect(back.json).toMatchObject({ encryptedKeyMaterial: created.json.encryptedKeyMaterial, keyMaterial: created.json.keyMaterial });
+    // Errors from the primary come back as they are.
+    expect((await call(follower!.url, 'POST', `${keks}/ck/deks/orders-value`, {})).json.error_code).toBe(40971);
+    expect((await call(follower!.url, 'DELETE', `${keks}/ck/deks/orders-value`)).status).toBe(204);
+    expect((await call(follower!.url, 'GET', `${keks}/ck/deks`)).json).toEqual([]);
+    // The primary holds the same state (it unwraps with its own copy of the secret).
+    expect((await call(primary!.url, 'GET', `${keks}/ck/deks/orders-value?deleted=true`)).json).toMatchObject({ deleted: true, keyMaterial: created.json.keyMaterial });
+  });
+
   it('SIGKILL of the primary mid-stream: another takes over, no acknowledged registration lost, no id given twice', async () => {
     const env = { KAFKA_BOOTSTRAP_SERVERS: KAFKA_BOOTSTRAP_SERVERS!, SCHEMAS_TOPIC: freshTopic('kill') };
     const nodes = await startNodes(env, 3);

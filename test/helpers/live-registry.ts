@@ -26,7 +26,7 @@ export async function startLiveRegistry(backend: Backend, label: string): Promis
     db
       ? { databaseUrl: db.url }
       : backend === 'kafka'
-        ? { kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic(label) }
+        ? { kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic(label), dekRegistryTopic: freshTopic(`${label}-keys`) }
         : { dataDir: 'memory://' },
   );
   let app: FastifyInstance;

@@ -103,7 +103,7 @@ describe('export and import commands', () => {
     expect(lines).toContain('exported 2/2 versions in context .ctx');
     const softDeleted = text.split('\n').filter((l) => l.startsWith('{"type":"version"') && l.includes('"deleted":true')).length;
     expect(softDeleted).toBeGreaterThan(0);
-    expect(lines.at(-1)).toMatch(new RegExp(`^exported 3 contexts, ${count(text, 'schema')} schemas, ${versions} versions \\(${softDeleted} soft-deleted\\), ${count(text, 'setting')} settings from pglite .+ to ${file}$`));
+    expect(lines.at(-1)).toMatch(new RegExp(`^exported 3 contexts, ${count(text, 'schema')} schemas, ${versions} versions \\(${softDeleted} soft-deleted\\), ${count(text, 'setting')} settings, ${count(text, 'kek')} KEKs, ${count(text, 'dek')} DEKs from pglite .+ to ${file}$`));
     expect(JSON.parse(text.split('\n')[0]!)).toMatchObject({ format: 'schemata-export', version: 1, source: 'embedded' });
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   });
@@ -115,7 +115,7 @@ describe('export and import commands', () => {
     const lines = run.stderr.trimEnd().split('\n');
     const total = versions + count(readFileSync(file, 'utf8'), 'schema');
     expect(lines).toContain(`imported ${total}/${total} schemas and versions`);
-    expect(lines.at(-1)).toMatch(new RegExp(`^imported 3 contexts, \\d+ schemas \\(0 already present\\), ${versions} versions \\(0 already present\\), \\d+ settings from ${file} into pglite ${dst}$`));
+    expect(lines.at(-1)).toMatch(new RegExp(`^imported 3 contexts, \\d+ schemas \\(0 already present\\), ${versions} versions \\(0 already present\\), \\d+ settings, 3 KEKs, 3 DEKs from ${file} into pglite ${dst}$`));
     expect(body(await withDataDir(dst, exportText))).toBe(body(readFileSync(file, 'utf8')));
 
     const again = await runCli(['import', file, '--data-dir', dst, '--quiet']);

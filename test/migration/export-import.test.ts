@@ -155,6 +155,34 @@ describe.each(STORES.map((f) => [f.name, f] as const))('import into %s', (_name,
     });
   });
 
+  it.skipIf(skip)('refuses a KEK or DEK the target holds differently, and skips identical ones', async () => {
+    const keks = '/dek-registry/v1/keks';
+    const file = await withTarget(STORES[0]!, 'export_key_conflict_src', async (src) => {
+      await withRegistry(src, async (url) => {
+        await expectStatus(url, 'POST', keks, 200, { name: 'same', kmsType: 'aws-kms', kmsKeyId: 'a' });
+        await expectStatus(url, 'POST', keks, 200, { name: 'other', kmsType: 'aws-kms', kmsKeyId: 'b' });
+        await expectStatus(url, 'POST', `${keks}/same/deks/s`, 200, { encryptedKeyMaterial: 'QUFB' });
+      });
+      return exportText(src);
+    });
+    expect(lines(file).at(-1)).toMatch(/"keks":2,"deks":1\}$/);
+    await withTarget(factory, 'export_key_conflict', async (store) => {
+      await withRegistry(store, async (url) => {
+        await expectStatus(url, 'POST', keks, 200, { name: 'same', kmsType: 'aws-kms', kmsKeyId: 'a' });
+        await expectStatus(url, 'POST', keks, 200, { name: 'other', kmsType: 'aws-kms', kmsKeyId: 'changed' });
+        await expectStatus(url, 'POST', `${keks}/same/deks/s`, 200, { encryptedKeyMaterial: 'QkJC' });
+      });
+      const before = await exportText(store);
+      const refused = (await importText(store, file).catch((e: unknown) => e)) as ImportConflict;
+      expect(refused).toBeInstanceOf(ImportConflict);
+      expect(refused.conflicts).toEqual([
+        'KEK "other": the target holds a different KEK under this name',
+        'DEK AES256_GCM version 1 of subject "s" under KEK "same": the target holds different key material or another deleted flag',
+      ]);
+      expect(body(await exportText(store))).toBe(body(before));
+    });
+  });
+
   it.skipIf(skip)('rolls back everything when a write fails half-way (no partial import)', async () => {
     const src = await sourceOf(STORES[0]!);
     await withTarget(factory, 'export_rollback', async (store) => {
@@ -245,6 +273,9 @@ describe.each(STORES.map((f) => [f.name, f] as const))('import into %s', (_name,
         /reference "Common" \(subject "common" version -1\) has no matching referenceTargets entry/,
       ],
       ['an invalid subject', (t) => t.replace('"subject":"temp"', '"subject":"te\\u0001mp"'), /"te\\u0001mp" is not a valid subject/],
+      ['a DEK of a KEK not in the file', (t) => t.replace('"kekName":"mig_kek"', '"kekName":"nokek"'), /belongs to KEK "nokek", which the file does not hold/],
+      ['a KEK named as no KEK can be', (t) => t.replace('"name":"mig_kek"', '"name":"9kek"'), /kek name must match pattern/],
+      ['an end line without its KEK count', (t) => edit(t, (ls) => ls.map((l) => (l.startsWith('{"type":"end"') ? l.replace(/,"keks":\d+/, '') : l))), /the end line counts 0 keks, the file holds 3/],
     ];
 
     for (const [what, corrupt, message] of cases) {

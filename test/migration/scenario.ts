@@ -99,6 +99,18 @@ export async function populate(url: string): Promise<ScenarioFacts> {
   await hardDelete(':.ctx:gone');
   hardDeletedIds['.emptied'] = await register(':.emptied:only', { schema: record('Only', [{ name: 'o', type: 'int' }]) });
   await hardDelete(':.emptied:only');
+
+  // The DEK registry: client-wrapped DEKs (one soft-deleted), a shared KEK carrying its own local KMS
+  // secret (the registry generated its DEK and unwraps it), a soft-deleted KEK.
+  const keks = '/dek-registry/v1/keks';
+  await ok('POST', keks, { name: 'mig_kek', kmsType: 'aws-kms', kmsKeyId: 'arn:aws:kms:k', kmsProps: { region: 'eu' }, doc: 'migrated' });
+  await ok('POST', `${keks}/mig_kek/deks/orders-value`, { encryptedKeyMaterial: Buffer.from('wrapped-1').toString('base64') });
+  await ok('POST', `${keks}/mig_kek/deks/orders-value`, { version: 2, algorithm: 'AES256_SIV', encryptedKeyMaterial: Buffer.from('wrapped-2').toString('base64') });
+  await expectStatus(url, 'DELETE', `${keks}/mig_kek/deks/orders-value/versions/2?algorithm=AES256_SIV`, 204);
+  await ok('POST', keks, { name: 'mig_shared', kmsType: 'local-kms', kmsKeyId: 'mig', shared: true, kmsProps: { secret: 'migration-secret' } });
+  await ok('POST', `${keks}/mig_shared/deks/${enc(':.ctx:pay')}`, {});
+  await ok('POST', keks, { name: 'mig_gone', kmsType: 'gcp-kms', kmsKeyId: 'projects/p' });
+  await expectStatus(url, 'DELETE', `${keks}/mig_gone`, 204);
   return { hardDeletedIds, importedId };
 }
 
@@ -121,6 +133,20 @@ export async function snapshot(url: string): Promise<Record<string, unknown>> {
       out[`${subject} v${v} referencedby`] = await get(`/subjects/${s}/versions/${v}/referencedby`);
       out[`${subject} v${v} schema by id`] = await get(`/schemas/ids/${version.id}?subject=${s}`);
       out[`${subject} v${v} versions of id`] = await get(`/schemas/ids/${version.id}/versions?subject=${s}&deleted=true`);
+    }
+  }
+  const keks = '/dek-registry/v1/keks';
+  out.keks = await get(`${keks}?deleted=true`);
+  for (const kek of out.keks as string[]) {
+    out[`kek ${kek}`] = await get(`${keks}/${kek}?deleted=true`);
+    const deks = (await get(`${keks}/${kek}/deks?deleted=true`)) as string[];
+    out[`kek ${kek} deks`] = deks;
+    for (const subject of deks) {
+      for (const algorithm of ['AES128_GCM', 'AES256_GCM', 'AES256_SIV']) {
+        const path = `${keks}/${kek}/deks/${enc(subject)}/versions`;
+        const versions = (await get(`${path}?algorithm=${algorithm}&deleted=true`)) as number[];
+        for (const v of versions) out[`dek ${kek} ${subject} ${algorithm} v${v}`] = await get(`${path}/${v}?algorithm=${algorithm}&deleted=true`);
+      }
     }
   }
   return out;

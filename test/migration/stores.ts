@@ -42,7 +42,7 @@ export const STORES: StoreFactory[] = [
     name: 'Kafka',
     skipReason: KAFKA_BOOTSTRAP_SERVERS ? undefined : KAFKA_SKIP_REASON,
     open: async (label) => {
-      const store = await createStore({ kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic(label) });
+      const store = await createStore({ kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic(label), dekRegistryTopic: freshTopic(`${label}-keys`) });
       const result = await opened(store);
       // A one-member election: this process is the primary, so imports (and HTTP writes) go through.
       await store.replication!.join('http://127.0.0.1:1/migration-test');

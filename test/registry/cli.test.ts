@@ -37,6 +37,7 @@ describe('configuration', () => {
         schemaLimits: { maxFields: 10_000, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 256 },
         security: { authMethods: [], rateLimit: 0, authFailureLimit: 30, reloadPollMs: 2_000 },
         metrics: false,
+        dekRegistryTopic: '_dek_registry_keys',
       },
     });
   });
@@ -51,10 +52,11 @@ describe('configuration', () => {
   });
 
   it('reads the Kafka store settings', () => {
-    const env = { KAFKA_BOOTSTRAP_SERVERS: 'k1:9092,k2:9093', SCHEMAS_TOPIC: 'my_schemas', KAFKA_TOPIC_REPLICATION_FACTOR: '3', KAFKA_SESSION_TIMEOUT_MS: '10000' };
+    const env = { KAFKA_BOOTSTRAP_SERVERS: 'k1:9092,k2:9093', SCHEMAS_TOPIC: 'my_schemas', KAFKA_TOPIC_REPLICATION_FACTOR: '3', KAFKA_SESSION_TIMEOUT_MS: '10000', DEK_REGISTRY_TOPIC: 'my_keys' };
     expect(loadConfig(['--advertised-url', 'http://sr-1:8081/', '--kafka-group-id', 'g'], env).config).toMatchObject({
       kafkaBootstrapServers: 'k1:9092,k2:9093',
       schemasTopic: 'my_schemas',
+      dekRegistryTopic: 'my_keys',
       topicReplicationFactor: 3,
       kafkaSessionTimeoutMs: 10000,
       kafkaGroupId: 'g',
@@ -63,6 +65,7 @@ describe('configuration', () => {
     const bad: [string[], Record<string, string>, RegExp][] = [
       [[], { KAFKA_BOOTSTRAP_SERVERS: 'k1' }, /KAFKA_BOOTSTRAP_SERVERS must be host:port/],
       [['--schemas-topic', 'a/b'], {}, /--schemas-topic must be a Kafka topic name/],
+      [[], { DEK_REGISTRY_TOPIC: 'a b' }, /DEK_REGISTRY_TOPIC must be a Kafka topic name/],
       [[], { KAFKA_TOPIC_REPLICATION_FACTOR: '0' }, /KAFKA_TOPIC_REPLICATION_FACTOR must be an integer/],
       [['--advertised-url', 'sr:8081'], {}, /--advertised-url must be http/],
       [[], { KAFKA_BOOTSTRAP_SERVERS: 'k:9092', DATABASE_URL: 'postgres://h/db' }, /either DATABASE_URL .* or KAFKA_BOOTSTRAP_SERVERS/],

@@ -24,7 +24,7 @@ export async function startRegistry(
     db
       ? { databaseUrl: db.url }
       : backend === 'kafka'
-        ? { kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic('registry') }
+        ? { kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic('registry'), dekRegistryTopic: freshTopic('registry-keys') }
         : { dataDir: 'memory://' },
   );
   const app = await buildApp({ store, ownsStore: true, ...options });

@@ -53,6 +53,8 @@ interface Case {
   expect: Row;
 }
 
+const KEKS = '/dek-registry/v1/keks';
+
 /** Ids fixed by the seeding order below (default context: 1 order v1, 2 order v2, 3 payment, 4 shared, 5 temp). */
 const ORDER_V1_ID = 1;
 const SHARED_ID = 4;
@@ -158,6 +160,40 @@ function table(guid: string): Record<string, Case[]> {
       c('DELETE', '/contexts/.team-a', [401, 403, 403, 403, 422, 422]),
       c('DELETE', '/contexts/.elsewhere', ADMIN_ONLY(204)),
     ],
+    // DEK registry: KEK writes are admin on the registry, KEK reads any authenticated caller; DEK calls act
+    // on the DEK's subject. Wrapped key material is opaque to the registry (the KEK is not shared).
+    [`POST ${KEKS}`]: [c('POST', KEKS, ADMIN_ONLY(200), { name: 'mk', kmsType: 'aws-kms', kmsKeyId: 'k' }), c('POST', KEKS, ADMIN_ONLY(200), { name: 'mk2', kmsType: 'aws-kms', kmsKeyId: 'k2' })],
+    [`GET ${KEKS}`]: [c('GET', KEKS, ALL_AUTHENTICATED)],
+    [`GET ${KEKS}/:name`]: [c('GET', `${KEKS}/mk`, ALL_AUTHENTICATED)],
+    [`PUT ${KEKS}/:name`]: [c('PUT', `${KEKS}/mk`, ADMIN_ONLY(200), { doc: 'd' })],
+    [`POST ${KEKS}/:name/deks/:subject`]: [
+      // The writer creates it; the admin's identical call finds it there (40971).
+      c('POST', `${KEKS}/mk/deks/orders-value`, [401, 403, 403, 200, 403, 409], { encryptedKeyMaterial: 'AAAA' }),
+      c('POST', `${KEKS}/mk/deks/payments-value`, [401, 403, 403, 403, 403, 200], { encryptedKeyMaterial: 'AAAA' }),
+    ],
+    // The subject is in the body, read after authorization: admin on the registry.
+    [`POST ${KEKS}/:name/deks`]: [c('POST', `${KEKS}/mk/deks`, ADMIN_ONLY(200), { subject: 'orders-value', version: 2, encryptedKeyMaterial: 'AAAA' })],
+    [`GET ${KEKS}/:name/deks`]: [c('GET', `${KEKS}/mk/deks`, ALL_AUTHENTICATED)],
+    [`GET ${KEKS}/:name/deks/:subject`]: [c('GET', `${KEKS}/mk/deks/payments-value`, [401, 403, 200, 403, 403, 200])],
+    [`GET ${KEKS}/:name/deks/:subject/versions`]: [c('GET', `${KEKS}/mk/deks/orders-value/versions`, [401, 403, 403, 200, 403, 200])],
+    [`GET ${KEKS}/:name/deks/:subject/versions/:version`]: [c('GET', `${KEKS}/mk/deks/payments-value/versions/1`, [401, 403, 200, 403, 403, 200])],
+    [`DELETE ${KEKS}/:name/deks/:subject/versions/:version`]: [
+      c('DELETE', `${KEKS}/mk/deks/orders-value/versions/2`, [401, 403, 403, 204, 403, 204]),
+      c('DELETE', `${KEKS}/mk/deks/orders-value/versions/2?permanent=true`, ADMIN_ONLY(204)),
+    ],
+    [`POST ${KEKS}/:name/deks/:subject/versions/:version/undelete`]: [c('POST', `${KEKS}/mk/deks/orders-value/versions/1/undelete`, [401, 403, 403, 204, 403, 204])],
+    [`POST ${KEKS}/:name/deks/:subject/undelete`]: [c('POST', `${KEKS}/mk/deks/orders-value/undelete`, [401, 403, 403, 204, 403, 204])],
+    [`DELETE ${KEKS}/:name/deks/:subject`]: [
+      c('DELETE', `${KEKS}/mk/deks/orders-value`, [401, 403, 403, 204, 403, 204]),
+      c('DELETE', `${KEKS}/mk/deks/orders-value?permanent=true`, ADMIN_ONLY(204)),
+    ],
+    [`POST ${KEKS}/:name/undelete`]: [c('POST', `${KEKS}/mk2/undelete`, ADMIN_ONLY(204))],
+    [`DELETE ${KEKS}/:name`]: [
+      // mk still has a DEK (payments-value): the core's 42272.
+      c('DELETE', `${KEKS}/mk`, ADMIN_ONLY(422)),
+      c('DELETE', `${KEKS}/mk2`, ADMIN_ONLY(204)),
+      c('DELETE', `${KEKS}/mk2?permanent=true`, ADMIN_ONLY(204)),
+    ],
   };
 }
 
@@ -170,6 +206,13 @@ async function snapshot(url: string): Promise<string> {
   };
   const subjects = (await call(url, 'GET', '/subjects?deleted=true', { headers: admin })).json as string[];
   const parts = [await get('/subjects?deleted=true'), await get('/schemas?deleted=true'), await get('/contexts'), await get('/config'), await get('/mode')];
+  parts.push(await get(`${KEKS}?deleted=true`));
+  for (const kek of (await call(url, 'GET', `${KEKS}?deleted=true`, { headers: admin })).json as string[]) {
+    parts.push(await get(`${KEKS}/${kek}?deleted=true`), await get(`${KEKS}/${kek}/deks?deleted=true`));
+    for (const subject of (await call(url, 'GET', `${KEKS}/${kek}/deks?deleted=true`, { headers: admin })).json as string[]) {
+      parts.push(await get(`${KEKS}/${kek}/deks/${encodeURIComponent(subject)}/versions?deleted=true`));
+    }
+  }
   for (const scope of [...subjects, ':.team-a:', ':.__GLOBAL:']) {
     const s = encodeURIComponent(scope);
     parts.push(await get(`/subjects/${s}/versions?deleted=true`), await get(`/config/${s}`), await get(`/mode/${s}`));

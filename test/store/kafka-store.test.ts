@@ -11,10 +11,11 @@ import { announceKafkaSkip, freshTopic, KAFKA_BOOTSTRAP_SERVERS } from '../helpe
 
 const { Kafka, logLevel } = kafkajs;
 
-function newStore(topic: string, errors: string[] = []): KafkaStore {
+function newStore(topic: string, errors: string[] = [], keysTopic?: string): KafkaStore {
   return new KafkaStore({
     bootstrapServers: KAFKA_BOOTSTRAP_SERVERS!,
     topic,
+    ...(keysTopic ? { keysTopic } : {}),
     replicationFactor: 1,
     sessionTimeoutMs: 6_000,
     onError: (m) => errors.push(m),
@@ -72,8 +73,8 @@ async function produce(topic: string, records: { key: string; value: string | nu
 announceKafkaSkip('Kafka store');
 describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('Kafka store', () => {
   const stores: KafkaStore[] = [];
-  const open = async (topic: string, errors?: string[]) => {
-    const s = newStore(topic, errors);
+  const open = async (topic: string, errors?: string[], keysTopic?: string) => {
+    const s = newStore(topic, errors, keysTopic);
     stores.push(s);
     await s.open();
     return s;
@@ -269,5 +270,61 @@ describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('Kafka store', () => {
       [2, 2, '"second"'],
     ]);
     expect((await readTopic(topic)).some((r) => r.value?.includes('zombie'))).toBe(false);
+  });
+
+  it('keeps KEKs and DEKs in Confluent\'s _dek_registry_keys format, reloads them, and commits them with _schemas records', async () => {
+    const topic = freshTopic('keys-format');
+    const keysTopic = freshTopic('keys-format-keys');
+    const store = await open(topic, undefined, keysTopic);
+    await store.join('http://127.0.0.1:1');
+    const kek = { name: 'k1', kmsType: 'local-kms', kmsKeyId: 'id1', kmsProps: { a: '1' }, doc: 'd', shared: true, deleted: false, ts: 1_700_000_000_000 };
+    const dek = { kekName: 'k1', subject: 's1', version: 1, algorithm: 'AES256_GCM' as const, encryptedKeyMaterial: 'QUJD', deleted: false, ts: 1_700_000_000_001 };
+    await store.write(async (tx) => {
+      await tx.putKek(kek);
+      await tx.putDek(dek);
+      // In the same transaction, a schema: both topics commit together.
+      const id = await tx.insertSchema(schema('.', '"string"'));
+      await tx.insertVersion({ subject: 's1', context: '.', version: 1, schemaId: id, deleted: false, ts: 1 });
+      // The transaction reads its own writes.
+      expect(await tx.kek('k1')).toEqual(kek);
+      expect(await tx.listDeks('k1', 's1')).toEqual([dek]);
+    });
+    await store.write((tx) => tx.putDek({ ...dek, deleted: true, ts: dek.ts + 1 }));
+    await store.write((tx) => tx.purgeDek('k1', 's1', 'AES256_GCM', 1));
+    expect(await readTopic(keysTopic)).toEqual([
+      { key: '{"tenant":"default","name":"k1","type":"KEK"}', value: '{"name":"k1","kmsType":"local-kms","kmsKeyId":"id1","kmsProps":{"a":"1"},"doc":"d","shared":true,"deleted":false,"type":"KEK"}' },
+      {
+        key: '{"tenant":"default","kekName":"k1","subject":"s1","algorithm":"AES256_GCM","version":1,"type":"DEK"}',
+        value: '{"kekName":"k1","subject":"s1","algorithm":"AES256_GCM","version":1,"encryptedKeyMaterial":"QUJD","deleted":false,"type":"DEK"}',
+      },
+      {
+        key: '{"tenant":"default","kekName":"k1","subject":"s1","algorithm":"AES256_GCM","version":1,"type":"DEK"}',
+        value: '{"kekName":"k1","subject":"s1","algorithm":"AES256_GCM","version":1,"encryptedKeyMaterial":"QUJD","deleted":true,"type":"DEK"}',
+      },
+      { key: '{"tenant":"default","kekName":"k1","subject":"s1","algorithm":"AES256_GCM","version":1,"type":"DEK"}', value: null },
+    ]);
+    expect((await readTopic(topic)).length).toBe(1);
+    // A fresh process reads both topics back (the record timestamp is the key's ts).
+    const witness = await open(topic, undefined, keysTopic);
+    expect(await witness.listKeks()).toEqual([kek]);
+    expect(await witness.listDeks('k1')).toEqual([]);
+  });
+
+  it('loads a keys topic written as Confluent writes it, skipping other tenants and unreadable records', async () => {
+    const topic = freshTopic('keys-load');
+    const keysTopic = freshTopic('keys-load-keys');
+    // Confluent's values also carry offset and ts (set by its cache); key field order may differ.
+    await produce(keysTopic, [
+      { key: '{"tenant":"default","name":"ck","type":"KEK"}', value: '{"name":"ck","kmsType":"aws-kms","kmsKeyId":"arn:1","kmsProps":{},"shared":false,"deleted":false,"type":"KEK","offset":0,"ts":5}' },
+      { key: '{"type":"DEK","tenant":"default","kekName":"ck","subject":"orders-value","algorithm":"AES256_SIV","version":2}', value: '{"kekName":"ck","subject":"orders-value","algorithm":"AES256_SIV","version":2,"encryptedKeyMaterial":"WFla","deleted":true,"type":"DEK"}' },
+      { key: '{"tenant":"lsrc-123","name":"other","type":"KEK"}', value: '{"name":"other","kmsType":"aws-kms","kmsKeyId":"x","shared":false,"deleted":false,"type":"KEK"}' },
+      { key: 'not json', value: '{}' },
+      { key: '{"tenant":"default","kekName":"ck","subject":"s","algorithm":"ROT13","version":1,"type":"DEK"}', value: '{}' },
+    ]);
+    const errors: string[] = [];
+    const store = await open(topic, errors, keysTopic);
+    expect((await store.listKeks()).map((k) => [k.name, k.kmsType, k.kmsKeyId, k.shared, k.deleted])).toEqual([['ck', 'aws-kms', 'arn:1', false, false]]);
+    expect(await store.listDeks('ck')).toMatchObject([{ subject: 'orders-value', algorithm: 'AES256_SIV', version: 2, encryptedKeyMaterial: 'WFla', deleted: true }]);
+    expect(errors.filter((e) => e.includes(keysTopic))).toHaveLength(2);
   });
 });

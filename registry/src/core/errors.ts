@@ -90,6 +90,17 @@ export const schemaTooComplex = (message: string) => error(42209, message);
 export const invalidRuleSet = (message: string) => error(42210, message);
 export const contextNotEmpty = (context: string) => error(42211, `The specified context '${context}' is not empty.`);
 
+// ---- DEK registry (Confluent's dekregistry DekRegistryErrors; 40471/40472 are 404s there too) ------------
+
+export const keyNotFound = (name: string) => error(40470, `Key '${name}' not found`);
+export const keyNotSoftDeleted = (name: string) => error(40471, `Key '${name}' was not deleted first before being permanently deleted`);
+export const keySoftDeleted = (name: string) => error(40472, `Key '${name}' must be undeleted first`);
+export const keyAlreadyExists = (name: string) => error(40971, `Key '${name}' already exists; use a different value`);
+/** Confluent's message is the offending field's name only. */
+export const invalidKey = (field: string) => error(42271, field);
+export const keyReferenceExists = (name: string) => error(42272, `One or more references exist to the key ${name}`);
+export const dekGenerationFailed = (message: string) => error(50070, message);
+
 // ---- 500 -------------------------------------------------------------------------------------------
 
 export const storeError = (message: string) => error(50001, message);

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { CompatibilityService } from './compatibility.js';
 import { ConfigService } from './config.js';
 import { ContextService } from './contexts.js';
+import { DekRegistryService, KmsDrivers } from './dek-registry/index.js';
 import { DeleteService } from './delete.js';
 import { LookupService } from './lookup.js';
 import { ModeService } from './mode.js';
@@ -24,6 +25,8 @@ export interface RegistryOptions {
   /** Where parsing and compatibility checks run (default: inline, on the calling thread). */
   work?: SchemaWork;
   limits?: Readonly<LoaderLimits>;
+  /** The KMS drivers the DEK registry may use for shared KEKs (default: none; shared DEKs then fail 50070). */
+  kms?: KmsDrivers;
 }
 
 export class Registry {
@@ -36,6 +39,7 @@ export class Registry {
   readonly lookups: LookupService;
   readonly deletes: DeleteService;
   readonly compatibility: CompatibilityService;
+  readonly keys: DekRegistryService;
 
   constructor(
     readonly store: Store,
@@ -52,6 +56,7 @@ export class Registry {
     this.lookups = new LookupService(this.state, loader, this.configs);
     this.deletes = new DeleteService(this.state, this.modes);
     this.compatibility = new CompatibilityService(this.state, loader, this.configs);
+    this.keys = new DekRegistryService(this.state.store, options.kms ?? new KmsDrivers());
   }
 }
 

@@ -10,7 +10,10 @@
  */
 import type { Config, Mode } from '@schemata/serdes';
 import type {
+  DekAlgorithm,
+  DekRecord,
   IdCounter,
+  KekRecord,
   ListVersionsQuery,
   NewSchema,
   Referrer,
@@ -102,6 +105,15 @@ class StorableReader<R extends StoreReader> implements StoreReader {
     const [versions, settings] = await Promise.all([this.subjectVersions(subject), this.scopeSettings(scopes)]);
     return { versions, settings };
   }
+  kek(name: string): Promise<KekRecord | undefined> {
+    return isStorable(name) ? this.inner.kek(name) : none;
+  }
+  listKeks(): Promise<KekRecord[]> {
+    return this.inner.listKeks();
+  }
+  listDeks(kekName: string, subject?: string): Promise<DekRecord[]> {
+    return isStorable(kekName) && (subject === undefined || isStorable(subject)) ? this.inner.listDeks(kekName, subject) : empty();
+  }
 }
 
 /** An insert or update carrying an unstorable string: the core should have refused it (a bug if seen). */
@@ -140,6 +152,20 @@ class StorableWriter extends StorableReader<StoreWriter> implements StoreWriter 
   }
   deleteContext(context: string): Promise<void> {
     return isStorable(context) ? this.inner.deleteContext(context) : none;
+  }
+  putKek(kek: KekRecord): Promise<void> {
+    requireStorableWrite('putKek', kek);
+    return this.inner.putKek(kek);
+  }
+  purgeKek(name: string): Promise<void> {
+    return isStorable(name) ? this.inner.purgeKek(name) : none;
+  }
+  putDek(dek: DekRecord): Promise<void> {
+    requireStorableWrite('putDek', dek);
+    return this.inner.putDek(dek);
+  }
+  purgeDek(kekName: string, subject: string, algorithm: DekAlgorithm, version: number): Promise<void> {
+    return isStorable(kekName) && isStorable(subject) ? this.inner.purgeDek(kekName, subject, algorithm, version) : none;
   }
 }
 

@@ -105,6 +105,13 @@ export const onScope = (operation: Operation, mutates = false): RouteAccess =>
 export const onContext = (operation: Operation, mutates = false): RouteAccess =>
   resource((req) => ({ operation, resource: { kind: 'context', name: normalizeContextName(params(req).context ?? '') } }), mutates);
 
+/**
+ * `operation` on the registry-wide level, for the DEK registry's KEK writes (a KEK is shared by every
+ * subject that encrypts with it, so creating, changing or deleting one is an administrator's act).
+ */
+export const onRegistry = (operation: Operation, mutates = false): RouteAccess =>
+  resource(() => ({ operation, resource: { kind: 'global' } }), mutates);
+
 export const onMetrics: RouteAccess = resource(() => ({ operation: 'read', resource: { kind: 'metrics' } }));
 
 /** Reading a schema by id or guid. */

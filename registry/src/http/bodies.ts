@@ -8,7 +8,7 @@ import type { Metadata, Rule, RuleSet, SchemaReference } from '@schemata/serdes'
 import { badRequest, invalidMode, invalidSchema, unprocessable } from '../core/errors.js';
 import type { ConfigUpdate, SchemaRequest } from '../core/types.js';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -22,7 +22,7 @@ const wrongShape = (field: string, expected: string, v: unknown) =>
   badRequest(`Cannot deserialize value of type \`${expected}\` from ${kindOf(v)} (field "${field}")`);
 
 /** The body itself: required (422 when absent) and an object (400 otherwise). */
-function requireObject(body: unknown, what: string): Json {
+export function requireObject(body: unknown, what: string): Json {
   if (body === undefined || body === null) throw unprocessable(`${what} must not be null`);
   if (!isObject(body)) throw wrongShape('(body)', what, body);
   return body;
@@ -36,9 +36,9 @@ function asString(v: unknown, field: string): string | undefined {
   throw wrongShape(field, 'java.lang.String', v);
 }
 
-const optString = (obj: Json, field: string) => asString(obj[field], field);
+export const optString = (obj: Json, field: string) => asString(obj[field], field);
 
-function optBool(obj: Json, field: string): boolean | undefined {
+export function optBool(obj: Json, field: string): boolean | undefined {
   const v = obj[field];
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'boolean') return v;
@@ -46,7 +46,7 @@ function optBool(obj: Json, field: string): boolean | undefined {
   throw wrongShape(field, 'java.lang.Boolean', v);
 }
 
-function optInt(obj: Json, field: string): number | undefined {
+export function optInt(obj: Json, field: string): number | undefined {
   const v = obj[field];
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
@@ -55,7 +55,7 @@ function optInt(obj: Json, field: string): number | undefined {
 }
 
 /** A JSON object of strings. Built with fromEntries so a `__proto__` key stays an ordinary key. */
-function stringMap(v: unknown, field: string): Record<string, string> {
+export function stringMap(v: unknown, field: string): Record<string, string> {
   if (!isObject(v)) throw wrongShape(field, 'java.util.Map', v);
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asString(x, `${field}.${k}`) ?? '']));
 }

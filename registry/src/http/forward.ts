@@ -27,7 +27,7 @@ const unknownLeader = () => new RegistryError(50004, 'Error while forwarding the
 /** On the primary: tells forwarding processes how far to read before they answer. */
 export function installForwarding(app: FastifyInstance, replication: Replication): void {
   app.addHook('onSend', async (req, reply) => {
-    if (req.headers[FORWARDED_HEADER] !== undefined) void reply.header(POSITION_HEADER, String(replication.position()));
+    if (req.headers[FORWARDED_HEADER] !== undefined) void reply.header(POSITION_HEADER, replication.token());
   });
 }
 
@@ -59,8 +59,8 @@ export async function forwardToPrimary(
     throw forwardingFailed(`Error while forwarding the request to the primary at ${err.primaryUrl}`);
   }
   const body = await response.text();
-  const position = Number(response.headers.get(POSITION_HEADER));
-  if (Number.isSafeInteger(position) && position > 0 && !(await replication.waitFor(position, CATCH_UP_TIMEOUT_MS))) {
+  const position = response.headers.get(POSITION_HEADER);
+  if (position && !(await replication.waitForToken(position, CATCH_UP_TIMEOUT_MS))) {
     log.warn({ position }, 'the forwarded write was answered but this process has not read it back yet');
   }
   const type = response.headers.get('content-type');

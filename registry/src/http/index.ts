@@ -10,6 +10,7 @@ import type { Readiness } from '../store/reporting.js';
 import { compatibilityRoutes } from './routes/compatibility.js';
 import { configRoutes } from './routes/config.js';
 import { contextRoutes } from './routes/contexts.js';
+import { dekRegistryRoutes } from './routes/dek-registry.js';
 import { healthRoutes } from './routes/health.js';
 import { modeRoutes } from './routes/mode.js';
 import { openapiRoutes } from './routes/openapi.js';
@@ -49,6 +50,7 @@ export function installHttp(
     (child) => configRoutes(child, registry),
     (child) => modeRoutes(child, registry),
     (child) => contextRoutes(child, registry),
+    (child) => dekRegistryRoutes(child, registry),
     (child) => openapiRoutes(child),
     (child) => healthRoutes(child, info.readiness),
   ];

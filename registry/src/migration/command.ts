@@ -53,7 +53,7 @@ async function runExport(args: MigrationArgs, config: RegistryConfig, progress: 
     if (partial) await rename(partial, args.file);
     progress.say(
       `exported ${summary.contexts} contexts, ${summary.schemas} schemas, ${summary.versions} versions (${summary.deletedVersions} soft-deleted), ` +
-        `${summary.settings} settings from ${describeStore(config)} to ${toStdout ? 'stdout' : args.file}`,
+        `${summary.settings} settings${keysPart(summary)} from ${describeStore(config)} to ${toStdout ? 'stdout' : args.file}`,
     );
   } catch (e) {
     if (partial) {
@@ -75,13 +75,16 @@ async function runImport(args: MigrationArgs, config: RegistryConfig, progress: 
     const summary = await withStore(config, (store) => importRegistry(store, { input, size: stat?.isFile() ? stat.size : undefined }, progress), true);
     progress.say(
       `imported ${summary.contexts} contexts, ${summary.schemas} schemas (${summary.schemasPresent} already present), ` +
-        `${summary.versions} versions (${summary.versionsPresent} already present), ${summary.settings} settings ` +
+        `${summary.versions} versions (${summary.versionsPresent} already present), ${summary.settings} settings${keysPart(summary)} ` +
         `from ${fromStdin ? 'stdin' : args.file} into ${describeStore(config)}`,
     );
   } finally {
     if (handle) input.destroy();
   }
 }
+
+/** `, 2 KEKs, 5 DEKs` when the DEK registry holds any (nothing otherwise: most registries have none). */
+const keysPart = (s: { keks: number; deks: number }) => (s.keks + s.deks > 0 ? `, ${s.keks} KEKs, ${s.deks} DEKs` : '');
 
 /** Runs `export` or `import`; answers the exit code. */
 export async function runMigration(command: 'export' | 'import', args: MigrationArgs, config: RegistryConfig): Promise<number> {

@@ -9,10 +9,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { contentHash } from '../core/identity.js';
-import type { SchemaRecord, StoreReader, VersionRecord } from '../store/store.js';
-import type { SettingLine } from './format.js';
-import { describeSchema, type ImportPlan, type PlannedSchema, type PlannedVersion } from './plan.js';
-import { schemaKey, versionKey } from './keys.js';
+import type { DekRecord, KekRecord, SchemaRecord, StoreReader, VersionRecord } from '../store/store.js';
+import type { DekLine, KekLine, SettingLine } from './format.js';
+import { describeDek, describeSchema, type ImportPlan, type PlannedSchema, type PlannedVersion } from './plan.js';
+import { dekKey, schemaKey, versionKey } from './keys.js';
 
 /** A scope's config and/or mode to write. */
 export type SettingWrite = Omit<SettingLine, 'type'>;
@@ -23,6 +23,8 @@ export interface Comparison {
   schemas: PlannedSchema[];
   versions: PlannedVersion[];
   settings: SettingWrite[];
+  keks: KekRecord[];
+  deks: DekRecord[];
 }
 
 
@@ -89,5 +91,32 @@ export async function compareWithTarget(reader: StoreReader, plan: ImportPlan): 
     if (write.config || write.mode) settings.push(write);
   });
 
-  return { conflicts, schemas, versions, settings };
+  const keys = await compareKeys(reader, plan, conflicts);
+  return { conflicts, schemas, versions, settings, ...keys };
+}
+
+const toKek = ({ type: _type, ...k }: KekLine): KekRecord => k;
+const toDek = ({ type: _type, ...d }: DekLine): DekRecord => d;
+/** Everything but `ts`, which a copy keeps as the target has it (as for versions). */
+const sameKey = <T extends { ts: number }>(a: T, b: T) => isDeepStrictEqual({ ...a, ts: 0 }, { ...b, ts: 0 });
+
+/** KEKs and DEKs: a name (or DEK key) holding something else in the target is a conflict. */
+async function compareKeys(reader: StoreReader, plan: ImportPlan, conflicts: string[]): Promise<{ keks: KekRecord[]; deks: DekRecord[] }> {
+  const keks: KekRecord[] = [];
+  for (const { line } of plan.keks) {
+    const want = toKek(line);
+    const have = await reader.kek(line.name);
+    if (!have) keks.push(want);
+    else if (!sameKey(have, want)) conflicts.push(`KEK ${JSON.stringify(line.name)}: the target holds a different KEK under this name`);
+  }
+  const stored = new Map<string, DekRecord>();
+  for (const name of new Set(plan.deks.map((d) => d.line.kekName))) for (const d of await reader.listDeks(name)) stored.set(dekKey(d), d);
+  const deks: DekRecord[] = [];
+  for (const { line } of plan.deks) {
+    const want = toDek(line);
+    const have = stored.get(dekKey(line));
+    if (!have) deks.push(want);
+    else if (!sameKey(have, want)) conflicts.push(`${describeDek(line)}: the target holds different key material or another deleted flag`);
+  }
+  return { keks, deks };
 }

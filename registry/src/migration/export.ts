@@ -2,7 +2,8 @@
  * `schema-registry export`: the whole registry, from any store, as the file format of format.ts.
  */
 import { DEFAULT_CONTEXT, type ScopeSettingsEntry, type Store, type StoreReader, type VersionWithSchema } from '../store/store.js';
-import { FORMAT, FORMAT_VERSION, type ContextLine, type EndLine, type HeaderLine, type SchemaLine, type SettingLine, type VersionLine } from './format.js';
+import type { DekRecord, KekRecord } from '../store/store.js';
+import { FORMAT, FORMAT_VERSION, type ContextLine, type DekLine, type EndLine, type HeaderLine, type KekLine, type SchemaLine, type SettingLine, type VersionLine } from './format.js';
 import type { LineWriter } from './ndjson.js';
 import { inPhase, type Progress } from './progress.js';
 import { ReferenceTargetIndex } from './reference-targets.js';
@@ -14,6 +15,9 @@ export interface ExportSummary {
   /** Of `versions`, the soft-deleted ones. */
   deletedVersions: number;
   settings: number;
+  /** DEK registry entries (soft-deleted included). */
+  keks: number;
+  deks: number;
 }
 
 /**
@@ -51,6 +55,9 @@ const settingLine = (s: ScopeSettingsEntry): SettingLine => ({
   ...(s.mode ? { mode: s.mode } : {}),
 });
 
+const kekLine = (k: KekRecord): KekLine => ({ type: 'kek', ...k, kmsProps: sortedKeys(k.kmsProps) });
+const dekLine = (d: DekRecord): DekLine => ({ type: 'dek', ...d });
+
 /** Writes the export to `out` (not closed here) and answers what it wrote. */
 export async function exportRegistry(store: Store, out: LineWriter, progress: Progress): Promise<ExportSummary> {
   // Inside the store's write transaction: on Postgres it holds the registry's write lock for the whole
@@ -62,7 +69,7 @@ export async function exportRegistry(store: Store, out: LineWriter, progress: Pr
   return snapshot(async (tx) => {
     const header: HeaderLine = { format: FORMAT, version: FORMAT_VERSION, exportedAt: new Date().toISOString(), source: store.kind };
     await out.write(header);
-    const summary: ExportSummary = { contexts: 0, schemas: 0, versions: 0, deletedVersions: 0, settings: 0 };
+    const summary: ExportSummary = { contexts: 0, schemas: 0, versions: 0, deletedVersions: 0, settings: 0, keks: 0, deks: 0 };
     const counters = new Map((await tx.idCounters()).map((c) => [c.context, c.maxId]));
     const contexts = [...new Set([...counters.keys(), ...(await tx.contexts())])].sort();
     const targets = new ReferenceTargetIndex(tx);
@@ -94,7 +101,17 @@ export async function exportRegistry(store: Store, out: LineWriter, progress: Pr
       await out.write(settingLine(s));
       summary.settings++;
     }
+    for (const k of await tx.listKeks()) {
+      await out.write(kekLine(k));
+      summary.keks++;
+      for (const d of await tx.listDeks(k.name)) {
+        await out.write(dekLine(d));
+        summary.deks++;
+      }
+    }
     const end: EndLine = { type: 'end', contexts: summary.contexts, schemas: summary.schemas, versions: summary.versions, settings: summary.settings };
+    // Counted only when present: a registry without the DEK registry exports what earlier writers wrote.
+    if (summary.keks + summary.deks > 0) Object.assign(end, { keks: summary.keks, deks: summary.deks });
     await out.write(end);
     return summary;
   });

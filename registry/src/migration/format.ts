@@ -10,6 +10,10 @@
  *    "metadata":{…},"ruleSet":{…},"referenceTargets":[{"subject":"b","version":2}]}         a schema under an id
  *   {"type":"version","subject":":.ctx:orders","version":3,"id":7,"deleted":false,"ts":1764…}  a subject version
  *   {"type":"setting","scope":"orders-value","config":{…},"mode":"READONLY"}                   a scope's config/mode
+ *   {"type":"kek","name":"k1","kmsType":"aws-kms","kmsKeyId":"…","kmsProps":{},"shared":false,
+ *    "deleted":false,"ts":1764…}                                                          a KEK (DEK registry)
+ *   {"type":"dek","kekName":"k1","subject":"s","algorithm":"AES256_GCM","version":1,
+ *    "encryptedKeyMaterial":"…","deleted":false,"ts":1764…}                               a DEK (wrapped only)
  *   {"type":"end","contexts":2,"schemas":10,"versions":25,"settings":3}                     last line: the counts
  *
  * - `maxId` is the largest id ever allocated in the context, permanently deleted ones included: import
@@ -24,6 +28,9 @@
  *   hand-edited file cannot make a hash disagree with the content it names.
  * - `ts` is the registration time (epoch ms); `deleted` marks a soft-deleted version. Permanently deleted
  *   versions are simply absent.
+ * - KEKs and DEKs (the DEK registry) are copied as stored, KMS credentials in kmsProps included, and DEKs only
+ *   as wrapped key material. The end line counts them (`keks`, `deks`) only when there are any, so files
+ *   without them are what earlier version-1 writers wrote.
  * - Scopes: `` global, `:.ctx:` a context, `:.__GLOBAL:` registry-wide, otherwise a subject key.
  * - Order, as written: the header; per context (sorted), its context line, then its versions sorted by
  *   subject and version, each schema line just before the first version line that uses it; then the
@@ -34,6 +41,7 @@
  */
 import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import { COMPATIBILITY_LEVELS, MODES, type Config, type Metadata, type Mode, type RuleSet, type SchemaReference, type SchemaType } from '@schemata/serdes';
+import type { DekRecord, KekRecord } from '../store/store.js';
 import { InvalidExportFile } from './errors.js';
 
 export const FORMAT = 'schemata-export';
@@ -82,15 +90,24 @@ export interface SettingLine {
   mode?: Mode;
 }
 
+/** A KEK of the DEK registry, as stored. */
+export type KekLine = { type: 'kek' } & KekRecord;
+
+/** A DEK, as stored (wrapped key material only). */
+export type DekLine = { type: 'dek' } & DekRecord;
+
 export interface EndLine {
   type: 'end';
   contexts: number;
   schemas: number;
   versions: number;
   settings: number;
+  /** Present when the file holds KEKs or DEKs. */
+  keks?: number;
+  deks?: number;
 }
 
-export type BodyLine = ContextLine | SchemaLine | VersionLine | SettingLine;
+export type BodyLine = ContextLine | SchemaLine | VersionLine | SettingLine | KekLine | DekLine;
 export type Line = BodyLine | EndLine;
 
 // ---- the JSON Schemas the lines are checked against (also the format's exact reference) --------------
@@ -168,6 +185,34 @@ const LINE_SCHEMAS: Record<Line['type'], SchemaObject> = {
     },
     ['type', 'scope'],
   ),
+  kek: object(
+    {
+      type: { const: 'kek' },
+      name: { type: 'string', pattern: '^[\\p{L}_][\\p{L}\\p{Nd}_-]{0,63}$' },
+      kmsType: text,
+      kmsKeyId: text,
+      kmsProps: stringMap,
+      doc: text,
+      shared: { type: 'boolean' },
+      deleted: { type: 'boolean' },
+      ts: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    },
+    ['type', 'name', 'kmsType', 'kmsKeyId', 'kmsProps', 'shared', 'deleted', 'ts'],
+  ),
+  dek: object(
+    {
+      type: { const: 'dek' },
+      kekName: text,
+      // No control characters (Confluent's checkSubject).
+      subject: { type: 'string', minLength: 1, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' },
+      algorithm: { enum: ['AES128_GCM', 'AES256_GCM', 'AES256_SIV'] },
+      version: id,
+      encryptedKeyMaterial: text,
+      deleted: { type: 'boolean' },
+      ts: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    },
+    ['type', 'kekName', 'subject', 'algorithm', 'version', 'encryptedKeyMaterial', 'deleted', 'ts'],
+  ),
   end: object(
     {
       type: { const: 'end' },
@@ -175,6 +220,8 @@ const LINE_SCHEMAS: Record<Line['type'], SchemaObject> = {
       schemas: { type: 'integer', minimum: 0 },
       versions: { type: 'integer', minimum: 0 },
       settings: { type: 'integer', minimum: 0 },
+      keks: { type: 'integer', minimum: 0 },
+      deks: { type: 'integer', minimum: 0 },
     },
     ['type', 'contexts', 'schemas', 'versions', 'settings'],
   ),

@@ -27,6 +27,9 @@ export interface ImportSummary {
   versions: number;
   versionsPresent: number;
   settings: number;
+  /** DEK registry entries written (identical ones already present are not counted). */
+  keks: number;
+  deks: number;
 }
 
 export interface ImportSource {
@@ -73,6 +76,9 @@ export async function importRegistry(store: Store, source: ImportSource, progres
       if (s.config) await tx.setConfig(s.scope, s.config);
       if (s.mode) await tx.setMode(s.scope, s.mode);
     }
+    // KEKs before their DEKs.
+    for (const k of todo.keks) await tx.putKek(k);
+    for (const d of todo.deks) await tx.putDek(d);
 
     return {
       contexts: plan.counters.size,
@@ -81,6 +87,8 @@ export async function importRegistry(store: Store, source: ImportSource, progres
       versions: todo.versions.length,
       versionsPresent: plan.versions.length - todo.versions.length,
       settings: todo.settings.length,
+      keks: todo.keks.length,
+      deks: todo.deks.length,
     };
   });
 }

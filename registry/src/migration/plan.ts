@@ -7,10 +7,10 @@
 import { contentHash, guidOf } from '../core/identity.js';
 import { isValidSubject, parseSubject, qualifyReference } from '../core/subjects.js';
 import { InvalidExportFile } from './errors.js';
-import type { HeaderLine, SchemaLine, SettingLine, VersionLine } from './format.js';
+import type { DekLine, HeaderLine, KekLine, SchemaLine, SettingLine, VersionLine } from './format.js';
 import type { ExportContents, Numbered } from './read.js';
 import type { ReferenceTarget } from './reference-targets.js';
-import { schemaKey, versionKey } from './keys.js';
+import { dekKey, schemaKey, versionKey } from './keys.js';
 
 export interface PlannedSchema extends Numbered<SchemaLine> {
   hash: string;
@@ -31,11 +31,16 @@ export interface ImportPlan {
   /** Sorted by subject and version. */
   versions: PlannedVersion[];
   settings: Numbered<SettingLine>[];
+  /** The DEK registry's KEKs (by name) and DEKs (each of a KEK in the file). */
+  keks: Numbered<KekLine>[];
+  deks: Numbered<DekLine>[];
   /** Reference targets the file does not hold: the target store must, or the import is refused. */
   externalTargets: (ReferenceTarget & { referrer: string })[];
 }
 
 export const describeSchema = (context: string, id: number) => `schema ${id} in context ${context}`;
+export const describeDek = (d: Pick<DekLine, 'kekName' | 'subject' | 'algorithm' | 'version'>) =>
+  `DEK ${d.algorithm} version ${d.version} of subject ${JSON.stringify(d.subject)} under KEK ${JSON.stringify(d.kekName)}`;
 
 /** Keys the entries, refusing a key seen twice. */
 function index<T>(entries: readonly T[], key: (e: T) => string, lineOf: (e: T) => number, what: (e: T) => string): Map<string, T> {
@@ -69,6 +74,11 @@ export function planImport(contents: ExportContents): ImportPlan {
   const contextLines = index(contents.contexts, (c) => c.line.context, (c) => c.lineNo, (c) => `context ${c.line.context}`);
   const schemas = index(contents.schemas, (s) => schemaKey(s.line.context, s.line.id), (s) => s.lineNo, (s) => describeSchema(s.line.context, s.line.id));
   index(contents.settings, (s) => s.line.scope, (s) => s.lineNo, (s) => `setting of scope ${JSON.stringify(s.line.scope)}`);
+  const keks = index(contents.keks, (k) => k.line.name, (k) => k.lineNo, (k) => `KEK ${JSON.stringify(k.line.name)}`);
+  index(contents.deks, (d) => dekKey(d.line), (d) => d.lineNo, (d) => describeDek(d.line));
+  for (const d of contents.deks) {
+    if (!keks.has(d.line.kekName)) throw new InvalidExportFile(`line ${d.lineNo}: ${describeDek(d.line)} belongs to KEK ${JSON.stringify(d.line.kekName)}, which the file does not hold`);
+  }
 
   const versions: PlannedVersion[] = [];
   const used = new Set<string>();
@@ -104,5 +114,5 @@ export function planImport(contents: ExportContents): ImportPlan {
   };
   planned.sort(byKey((s) => [s.line.context, s.line.id]));
   versions.sort(byKey((v) => [v.line.subject, v.line.version]));
-  return { header: contents.header, counters, schemas: planned, versions, settings: contents.settings, externalTargets };
+  return { header: contents.header, counters, schemas: planned, versions, settings: contents.settings, keks: contents.keks, deks: contents.deks, externalTargets };
 }

@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { InvalidExportFile } from './errors.js';
-import { decodeHeader, decodeLine, type ContextLine, type EndLine, type HeaderLine, type SchemaLine, type SettingLine, type VersionLine } from './format.js';
+import { decodeHeader, decodeLine, type ContextLine, type DekLine, type EndLine, type HeaderLine, type KekLine, type SchemaLine, type SettingLine, type VersionLine } from './format.js';
 import { readJsonLines } from './ndjson.js';
 
 /** A line with its 1-based number in the file, for messages. */
@@ -19,12 +19,14 @@ export interface ExportContents {
   schemas: Numbered<SchemaLine>[];
   versions: Numbered<VersionLine>[];
   settings: Numbered<SettingLine>[];
+  keks: Numbered<KekLine>[];
+  deks: Numbered<DekLine>[];
 }
 
 export async function readExportFile(input: Readable, onBytes?: (bytes: number) => void): Promise<ExportContents> {
   let header: HeaderLine | undefined;
   let end: Numbered<EndLine> | undefined;
-  const contents: Omit<ExportContents, 'header'> = { contexts: [], schemas: [], versions: [], settings: [] };
+  const contents: Omit<ExportContents, 'header'> = { contexts: [], schemas: [], versions: [], settings: [], keks: [], deks: [] };
   for await (const { lineNo, value } of readJsonLines(input, onBytes)) {
     if (!header) {
       header = decodeHeader(value, lineNo);
@@ -45,6 +47,12 @@ export async function readExportFile(input: Readable, onBytes?: (bytes: number) 
       case 'setting':
         contents.settings.push({ lineNo, line });
         break;
+      case 'kek':
+        contents.keks.push({ lineNo, line });
+        break;
+      case 'dek':
+        contents.deks.push({ lineNo, line });
+        break;
       case 'end':
         end = { lineNo, line };
         break;
@@ -52,9 +60,10 @@ export async function readExportFile(input: Readable, onBytes?: (bytes: number) 
   }
   if (!header) throw new InvalidExportFile('the file is empty');
   if (!end) throw new InvalidExportFile('the file has no end line: it was cut short (an interrupted export or copy?)');
-  for (const kind of ['contexts', 'schemas', 'versions', 'settings'] as const) {
-    if (end.line[kind] !== contents[kind].length) {
-      throw new InvalidExportFile(`line ${end.lineNo}: the end line counts ${end.line[kind]} ${kind}, the file holds ${contents[kind].length}`);
+  for (const kind of ['contexts', 'schemas', 'versions', 'settings', 'keks', 'deks'] as const) {
+    const counted = end.line[kind] ?? 0;
+    if (counted !== contents[kind].length) {
+      throw new InvalidExportFile(`line ${end.lineNo}: the end line counts ${counted} ${kind}, the file holds ${contents[kind].length}`);
     }
   }
   return { header, ...contents };

@@ -15,6 +15,8 @@ export interface StoreOptions {
   kafkaBootstrapServers?: string;
   /** The Kafka store's topic (default `_schemas`). */
   schemasTopic?: string;
+  /** The Kafka store's DEK registry topic (default `_dek_registry_keys`). */
+  dekRegistryTopic?: string;
   /** Replication factor of the topic when the store creates it (default 1). */
   topicReplicationFactor?: number;
   /** The Kafka election's consumer group (default `schemata-<topic>`). */
@@ -42,6 +44,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     return new KafkaStore({
       bootstrapServers: options.kafkaBootstrapServers,
       topic: options.schemasTopic ?? '_schemas',
+      ...(options.dekRegistryTopic ? { keysTopic: options.dekRegistryTopic } : {}),
       replicationFactor: options.topicReplicationFactor ?? 1,
       sessionTimeoutMs: options.kafkaSessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       ...(options.kafkaGroupId ? { groupId: options.kafkaGroupId } : {}),

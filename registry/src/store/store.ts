@@ -100,8 +100,55 @@ export interface ListVersionsQuery {
   latestOnly: boolean;
 }
 
+/** DEK algorithms (Confluent's DekFormat). */
+export type DekAlgorithm = 'AES128_GCM' | 'AES256_GCM' | 'AES256_SIV';
+
+/** A key encryption key of the DEK registry: a pointer to a key in a KMS, never key material. */
+export interface KekRecord {
+  name: string;
+  kmsType: string;
+  kmsKeyId: string;
+  /** Sorted by key when stored. */
+  kmsProps: Record<string, string>;
+  doc?: string;
+  /** True when the registry may use the KMS itself (it then generates DEKs and returns them unwrapped). */
+  shared: boolean;
+  deleted: boolean;
+  /** Last change, epoch milliseconds. */
+  ts: number;
+}
+
+/** A data encryption key: key material wrapped by its KEK (base64), one per KEK, subject, algorithm, version. */
+export interface DekRecord {
+  kekName: string;
+  subject: string;
+  version: number;
+  algorithm: DekAlgorithm;
+  encryptedKeyMaterial: string;
+  deleted: boolean;
+  ts: number;
+}
+
+/** The DEK registry's queries (see KekRecord, DekRecord). */
+export interface KeyReader {
+  /** The KEK, soft-deleted or not. */
+  kek(name: string): Promise<KekRecord | undefined>;
+  /** Every KEK, soft-deleted included, sorted by name. */
+  listKeks(): Promise<KekRecord[]>;
+  /** The KEK's DEKs (of one subject when given), soft-deleted included, by subject, algorithm, version. */
+  listDeks(kekName: string, subject?: string): Promise<DekRecord[]>;
+}
+
+/** The DEK registry's writes: upserts by key and hard deletes. */
+export interface KeyWriter {
+  putKek(kek: KekRecord): Promise<void>;
+  purgeKek(name: string): Promise<void>;
+  putDek(dek: DekRecord): Promise<void>;
+  purgeDek(kekName: string, subject: string, algorithm: DekAlgorithm, version: number): Promise<void>;
+}
+
 /** Queries, available outside and inside write transactions. */
-export interface StoreReader {
+export interface StoreReader extends KeyReader {
   schemaById(context: string, id: number): Promise<SchemaRecord | undefined>;
   schemasByGuid(guid: string): Promise<SchemaRecord[]>;
   /** The lowest id in the context whose content hash is `hash`. */
@@ -158,7 +205,7 @@ export interface NewSchema extends Omit<SchemaRecord, 'id'> {
 }
 
 /** Writes, available only inside `Store.write`. */
-export interface StoreWriter extends StoreReader {
+export interface StoreWriter extends StoreReader, KeyWriter {
   /** Stores the schema under a new id (or the given one) and returns the id. */
   insertSchema(schema: NewSchema): Promise<number>;
   insertVersion(version: VersionRecord): Promise<void>;
@@ -191,6 +238,13 @@ export interface Replication {
   position(): number;
   /** Resolves true once `position() >= target`, false when `timeoutMs` passes first. */
   waitFor(target: number, timeoutMs: number): Promise<boolean>;
+  /**
+   * How far this process's view has read, as an opaque token (every topic the store reads): a primary hands
+   * it to the process that forwarded a write, which answers once `waitForToken` says it has read as far.
+   */
+  token(): string;
+  /** Resolves true once this process has read as far as `token` says, false when `timeoutMs` passes first. */
+  waitForToken(token: string, timeoutMs: number): Promise<boolean>;
   /** Joins the election of the primary, advertising `url` as where other processes forward writes. */
   join(url: string): Promise<void>;
 }

@@ -201,6 +201,29 @@ export class RegistryClient {
     });
   }
 
+  /**
+   * `GET /subjects/{s}/metadata?key=k&value=v…`: the latest version whose metadata properties have these
+   * values, cached like the latest version (`fresh: true` skips the cache).
+   */
+  async getLatestWithMetadata(
+    subject: string,
+    metadata: Readonly<Record<string, string>>,
+    options: { deleted?: boolean; format?: string; fresh?: boolean } = {},
+  ): Promise<SchemaVersion> {
+    const pairs = Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const key = `${subject}\0meta\0${JSON.stringify(pairs)}\0${options.deleted ? 1 : 0}\0${options.format ?? ''}`;
+    const hit = options.fresh ? undefined : this.latest?.get(key);
+    if (hit) return hit;
+    const qs = pairs.map(([k, v]) => `key=${enc(k)}&value=${enc(v)}`).join('&');
+    const extra = [options.deleted ? 'deleted=true' : '', options.format ? `format=${enc(options.format)}` : ''].filter(Boolean).join('&');
+    const path = `/subjects/${enc(subject)}/metadata${qs || extra ? '?' : ''}${[qs, extra].filter(Boolean).join('&')}`;
+    return this.coalesce(`latestmeta\0${key}`, async () => {
+      const result = await this.http.request<SchemaVersion>('GET', path);
+      this.latest?.set(key, result);
+      return result;
+    });
+  }
+
   /** `GET /subjects/{s}/versions/{v}`; numbered versions are cached (LRU), `latest` as in getLatestVersion. */
   async getVersion(subject: string, version: number | 'latest', options: { deleted?: boolean; format?: string } = {}): Promise<SchemaVersion> {
     if (version === 'latest' || version === -1) {

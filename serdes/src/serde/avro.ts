@@ -24,6 +24,19 @@ import { DeserializationError, SerializationError } from './errors.js';
 import { onceUntilFailure } from './cache.js';
 import { Deserializer, Serializer, describe, flattenReferences, typedSchemaInfo, viaFormatOr } from './serde.js';
 import type { Compiled, DeserializerOptions, SerializerOptions, TopicWriter } from './serde.js';
+import type { RuleSchema } from '../rules/context.js';
+import type { RuleFormat } from '../rules/support.js';
+import { avroInlineTags, transformAvro } from '../rules/avro-fields.js';
+
+/** Field rules on Avro records: avsc types walked as Confluent's client walks them; `confluent:tags` inline. */
+export const avroRuleFormat: RuleFormat = {
+  recordName: (info, refs) => avroType(info, refs).recordName,
+  fieldTransformer(info, refs) {
+    const { type } = avroType(info, refs);
+    return async (ctx, transform, msg) => transformAvro(ctx, type as never, msg, transform);
+  },
+  inlineTags: (info, refs) => avroInlineTags([info.schema, ...flattenReferences(refs).map((r) => r.schema)]),
+};
 
 /** An Avro schema: JSON text, a parsed schema object, an avsc Type, or a registry SchemaInfo (for references). */
 export type AvroSchemaInput = string | object | avsc.Type | SchemaInfo;
@@ -118,6 +131,10 @@ export class AvroSerializer<T = unknown> extends Serializer<T, AvroCompiled> {
     super(client, 'AVRO', options.schema === undefined ? undefined : avroSchemaInfo(options.schema), options);
   }
 
+  ruleFormat(): RuleFormat {
+    return avroRuleFormat;
+  }
+
   protected compile(info: SchemaInfo, references: ResolvedReference[]): AvroCompiled {
     const compiled = compileAvro(info, references);
     compiled.encoder = compileAvroEncoder(compiled.type);
@@ -186,6 +203,36 @@ export class AvroDeserializer<T = unknown> extends Deserializer<T, AvroReader> {
   constructor(client: RegistryClient, options: AvroDeserializerOptions = {}) {
     super(client, 'AVRO', options);
     this.readerInfo = options.readerSchema === undefined ? undefined : avroSchemaInfo(options.readerSchema);
+  }
+
+  ruleFormat(): RuleFormat {
+    return avroRuleFormat;
+  }
+
+  /** useLatestVersion without migrations: avsc's resolver from the writer schema to the latest one. */
+  private readonly latestReaders = new Map<string, Promise<AvroReader>>();
+
+  protected override async decodeAs(readerInfo: RuleSchema, reader: AvroReader, bytes: Buffer, schemaId: number): Promise<T> {
+    const key = `${schemaId}\0${readerInfo.id ?? readerInfo.schema}`;
+    let p = this.latestReaders.get(key);
+    if (p === undefined) {
+      p = (async () => {
+        const writer = await this.client.getSchemaById(schemaId);
+        const w = compileAvro({ schema: writer.schema, schemaType: 'AVRO', ...(writer.references ? { references: writer.references } : {}) }, await this.client.resolveReferences(writer.references));
+        const r = compileAvro(readerInfo, await this.client.resolveReferences(readerInfo.references));
+        if (r.type.equals(w.type)) return reader;
+        let resolver: AvscResolverInternal;
+        try {
+          resolver = r.type.createResolver(w.type) as unknown as AvscResolverInternal;
+        } catch (e) {
+          throw new DeserializationError(`the latest schema ${r.label} cannot read data written with schema id ${schemaId} (${w.label}): ${describe(e)}`, { cause: e });
+        }
+        return { decoder: undefined, resolver, label: `${w.label} (schema id ${schemaId}, read as ${r.label})` };
+      })();
+      this.latestReaders.set(key, p);
+      p.catch(() => this.latestReaders.delete(key));
+    }
+    return this.decode(await p, bytes, schemaId);
   }
 
   protected async compile(id: number, writer: SchemaInfo, references: ResolvedReference[]): Promise<AvroReader> {

@@ -20,6 +20,21 @@ import { DeserializationError, SerializationError } from './errors.js';
 import { onceUntilFailure } from './cache.js';
 import { Deserializer, Serializer, describe, flattenReferences, typedSchemaInfo, viaFormatOr } from './serde.js';
 import type { Compiled, DeserializerOptions, SerializerOptions, TopicWriter } from './serde.js';
+import type { RuleFormat } from '../rules/support.js';
+import { JsonSchemaTree, transformJson } from '../rules/json-fields.js';
+
+/** Field rules on JSON values: the schema walked as Confluent's client walks it; `confluent:tags` on property schemas. */
+export const jsonRuleFormat: RuleFormat = {
+  recordName(info) {
+    const schema = JSON.parse(info.schema) as { title?: unknown };
+    return typeof schema === 'object' && schema !== null && typeof schema.title === 'string' ? schema.title : undefined;
+  },
+  fieldTransformer(info, refs) {
+    const tree = new JsonSchemaTree(JSON.parse(info.schema) as Record<string, unknown>, flattenReferences(refs));
+    return (ctx, transform, msg) => transformJson(ctx, tree, tree.root, '$', msg, transform);
+  },
+  inlineTags: () => null,
+};
 
 /** A JSON Schema: JSON text, a schema object, or a registry SchemaInfo (with references). */
 export type JsonSchemaInput = string | object | SchemaInfo;
@@ -119,6 +134,10 @@ export class JsonSerializer<T = unknown> extends Serializer<T, JsonCompiled> {
     this.validateValues = options.validate ?? true;
   }
 
+  ruleFormat(): RuleFormat {
+    return jsonRuleFormat;
+  }
+
   protected compile(info: SchemaInfo, references: ResolvedReference[]): JsonCompiled {
     return jsonValidator(info, references);
   }
@@ -166,6 +185,10 @@ export class JsonDeserializer<T = unknown> extends Deserializer<T, JsonReader> {
     super(client, 'JSON', options);
     this.validateValues = options.validate ?? false;
     this.readerInfo = options.readerSchema === undefined ? undefined : jsonSchemaInfo(options.readerSchema);
+  }
+
+  ruleFormat(): RuleFormat {
+    return jsonRuleFormat;
   }
 
   protected async compile(id: number, writer: SchemaInfo, references: ResolvedReference[]): Promise<JsonReader> {

@@ -39,6 +39,37 @@ import { compileProtobufDecoder } from './protobuf-decoder.js';
 import { DirectWriter } from './protobuf-writer.js';
 import { Deserializer, Serializer, describe, registryFailure, typedSchemaInfo } from './serde.js';
 import type { Compiled, DeserializerOptions, SerializerOptions, TopicWriter } from './serde.js';
+import type { RuleFormat } from '../rules/support.js';
+import { transformProtobuf } from '../rules/protobuf-fields.js';
+
+/**
+ * Field rules on protobufjs messages: each message walked with its own type (`$type`, else the schema's
+ * first message), fields named by their .proto names, tags from `(confluent.field_meta).tags`.
+ */
+function protobufRuleFormat(keepCase: boolean): RuleFormat {
+  return {
+    recordName: (info, refs) => parse(info, refs).messageTypes()[0],
+    fieldTransformer(info, refs) {
+      const schema = parse(info, refs);
+      const root = schema.protobufRoot({ keepCase });
+      const original = schema.protobufRoot({ keepCase: true });
+      const protoNames = (t: protobuf.Type): readonly string[] => original.lookupType(stripDot(t.fullName)).fieldsArray.map((f) => f.name);
+      const first = schema.messageTypes()[0];
+      return async (ctx, transform, msg) => {
+        if (msg === null || typeof msg !== 'object') return msg;
+        const own = (msg as { $type?: unknown }).$type;
+        const type = own instanceof protobuf.Type ? root.lookupType(stripDot(own.fullName)) : first === undefined ? undefined : root.lookupType(first);
+        return type === undefined ? msg : transformProtobuf(ctx, type, msg as Record<string, unknown>, transform, protoNames);
+      };
+    },
+    inlineTags: () => null,
+  };
+}
+
+/** Where the payload starts: after the schema id and the message-index array. */
+function protobufPayloadOffset(bytes: Buffer): number {
+  return bytes[HEADER_SIZE] === 0 ? HEADER_SIZE + 1 : readMessageIndexes(bytes, HEADER_SIZE).offset;
+}
 
 export type ProtobufSchemaInput = string | SchemaInfo;
 
@@ -200,6 +231,14 @@ export class ProtobufSerializer<T extends object = Record<string, unknown>> exte
     return references.length > 0 ? { ...info, references } : info;
   }
 
+  ruleFormat(): RuleFormat {
+    return protobufRuleFormat(this.keepCase);
+  }
+
+  protected override payloadOffset(bytes: Buffer): number {
+    return protobufPayloadOffset(bytes);
+  }
+
   protected compile(info: SchemaInfo, references: ResolvedReference[], fromRegistry: boolean): ProtobufCompiled {
     const schema = parse(info, references);
     const name = pickMessage(schema, this.messageType, fromRegistry ? 'the registered schema' : 'the schema');
@@ -302,6 +341,14 @@ export class ProtobufDeserializer<T = protobuf.Message> extends Deserializer<T, 
   constructor(client: RegistryClient, options: ProtobufDeserializerOptions = {}) {
     super(client, 'PROTOBUF', options);
     this.options = options;
+  }
+
+  ruleFormat(): RuleFormat {
+    return protobufRuleFormat(this.options.keepCase ?? false);
+  }
+
+  protected override payloadOffset(bytes: Buffer): number {
+    return protobufPayloadOffset(bytes);
   }
 
   protected async compile(id: number, writer: SchemaInfo, references: ResolvedReference[]): Promise<ProtobufReader> {

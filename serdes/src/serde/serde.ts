@@ -13,14 +13,20 @@ import type { SchemaById } from '../api/types.js';
 import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { RegistryError } from '../client/errors.js';
 import { subjectNameStrategy, type SubjectNameStrategy, type SubjectNameStrategyName } from '../strategy.js';
-import { readSchemaId } from '../wire.js';
+import { HEADER_SIZE, readSchemaId } from '../wire.js';
+import type { RuleSchema } from '../rules/context.js';
+import { RuleRegistry } from '../rules/registry.js';
+import { RuleSupport, type RuleFormat, type RuleOptions } from '../rules/support.js';
 import { loadOnce, onceUntilFailure } from './cache.js';
 import { DeserializationError, SchemaNotCachedError, SerdeError, SerializationError, UnknownSchemaIdError } from './errors.js';
 
-export interface SerdeOptions {
+export interface SerdeOptions extends RuleOptions {
   /** Serde for message keys (subject `<topic>-key` with TopicNameStrategy). Default false (values). */
   isKey?: boolean;
 }
+
+/** The registry used when a serde is given none: the built-in executors only. */
+const defaultRuleRegistry = new RuleRegistry();
 
 export interface SerializerOptions extends SerdeOptions {
   /** Subject name strategy: 'topic' (default), 'record', 'topic-record' or a function. */
@@ -32,6 +38,8 @@ export interface SerializerOptions extends SerdeOptions {
   autoRegister?: boolean;
   /** Write with the subject's latest version (fetched from the registry, refreshed after `latestCacheTtlMs`). */
   useLatestVersion?: boolean;
+  /** Write with the subject's latest version whose metadata properties have these values (refreshed like useLatestVersion). */
+  useLatestWithMetadata?: Record<string, string>;
   /** Write with this schema id (its schema comes from the registry). */
   useSchemaId?: number;
   /** Write with this version of the subject. */
@@ -45,7 +53,20 @@ export interface SerializerOptions extends SerdeOptions {
   latestCacheTtlMs?: number;
 }
 
-export type DeserializerOptions = SerdeOptions;
+export interface DeserializerOptions extends SerdeOptions {
+  /**
+   * The subject of a topic, for rules (their DEKs, migrations) and the use* options below: 'topic'
+   * (default), 'record', 'topic-record' or a function.
+   */
+  subjectNameStrategy?: SubjectNameStrategy | SubjectNameStrategyName;
+  /**
+   * Read records as the subject's latest version: migration rules (JSONATA, UPGRADE/DOWNGRADE) of the
+   * versions in between run on the way, and the latest version's READ rules run on the result.
+   */
+  useLatestVersion?: boolean;
+  /** As useLatestVersion, with the latest version whose metadata properties have these values. */
+  useLatestWithMetadata?: Record<string, string>;
+}
 
 /** The schema id a topic writes with, and what encodes it. */
 export interface TopicWriter<W> {
@@ -54,6 +75,8 @@ export interface TopicWriter<W> {
   readonly writer: W;
   /** Epoch ms after which the entry is refreshed (Infinity: never). */
   readonly expires: number;
+  /** The schema written with, when it has WRITE rules (domain or encoding) to run. */
+  readonly rules?: RuleSchema | undefined;
 }
 
 /** A compiled schema: what a format needs to encode or decode, plus its record name for the strategies. */
@@ -129,7 +152,29 @@ export function viaFormatOr<X>(viaFormat: () => X | undefined, direct: () => X):
 function schemaInfoOf(answer: SchemaById | SchemaInfo): SchemaInfo {
   const info: SchemaInfo = { schema: answer.schema, schemaType: answer.schemaType ?? 'AVRO' };
   if (answer.references) info.references = answer.references;
+  if (answer.metadata) info.metadata = answer.metadata;
+  if (answer.ruleSet) info.ruleSet = answer.ruleSet;
   return info;
+}
+
+function schemaVersionOf(v: SchemaInfo & { version: number; id: number }): RuleSchema & { version: number } {
+  return { ...schemaInfoOf(v), version: v.version, id: v.id };
+}
+
+/** The rule support of a serde, made on first use (a serde whose schemas have no rules never makes it). */
+function ruleSupportOf(
+  serde: { client: RegistryClient; ruleFormat(): RuleFormat },
+  options: RuleOptions,
+  isKey: boolean,
+  ErrorClass: typeof SerializationError | typeof DeserializationError,
+): () => RuleSupport {
+  let support: RuleSupport | undefined;
+  return () =>
+    (support ??= new RuleSupport(serde.client, serde.ruleFormat(), options.ruleRegistry ?? defaultRuleRegistry, options.ruleConfig ?? {}, isKey, ErrorClass));
+}
+
+function rulesRequireAsync(what: string): SchemaNotCachedError {
+  return new SchemaNotCachedError(`${what} has rules (data contract): use the asynchronous API, rules may need the registry`);
 }
 
 /**
@@ -161,6 +206,7 @@ export abstract class Serializer<T, W extends Compiled> {
   private readonly topics = new Map<string, TopicWriter<W>>();
   private readonly resolving = new Map<string, Promise<TopicWriter<W>>>();
   private readonly byId = new Map<number, Promise<W>>();
+  private readonly rules: () => RuleSupport;
   /** The caller's schema, compiled on first use. */
   private readonly compileLocal = onceUntilFailure(() =>
     compileWithReferences(
@@ -180,13 +226,39 @@ export abstract class Serializer<T, W extends Compiled> {
   ) {
     this.isKey = options.isKey ?? false;
     this.strategy = subjectNameStrategy(options.subjectNameStrategy);
-    const modes = [options.useLatestVersion ? 1 : 0, options.useSchemaId !== undefined ? 1 : 0, options.useVersion !== undefined ? 1 : 0];
+    this.rules = ruleSupportOf(this, options, this.isKey, SerializationError);
+    const modes = [
+      options.useLatestVersion ? 1 : 0,
+      options.useSchemaId !== undefined ? 1 : 0,
+      options.useVersion !== undefined ? 1 : 0,
+      options.useLatestWithMetadata !== undefined ? 1 : 0,
+    ];
     if (modes.reduce((a, b) => a + b, 0) > 1) {
-      throw new TypeError('useLatestVersion, useSchemaId and useVersion exclude each other');
+      throw new TypeError('useLatestVersion, useLatestWithMetadata, useSchemaId and useVersion exclude each other');
     }
     if (schemaInfo === undefined && modes.every((m) => m === 0)) {
-      throw new TypeError('a serializer needs a `schema`, or one of useLatestVersion, useSchemaId, useVersion');
+      throw new TypeError('a serializer needs a `schema`, or one of useLatestVersion, useLatestWithMetadata, useSchemaId, useVersion');
     }
+  }
+
+  /** The format's field walker and inline tags, for field rules. */
+  abstract ruleFormat(): RuleFormat;
+
+  /** Where the payload starts in framed bytes (after the schema id and, for Protobuf, the message indexes). */
+  protected payloadOffset(_bytes: Buffer): number {
+    return HEADER_SIZE;
+  }
+
+  /** Runs the WRITE rules of `entry`'s schema on `value`, encodes it, and runs the encoding rules on the payload. */
+  private async encodeWithRules(topic: string, entry: TopicWriter<W>, value: T): Promise<Buffer> {
+    const info = entry.rules!;
+    const support = this.rules();
+    const ruled = (await support.domain(entry.subject, topic, 'WRITE', info, value)) as T;
+    const bytes = this.encode(entry, ruled);
+    if (!info.ruleSet?.encodingRules?.length) return bytes;
+    const offset = this.payloadOffset(bytes);
+    const payload = await support.encoding(entry.subject, topic, 'WRITE', info, bytes.subarray(offset));
+    return Buffer.concat([bytes.subarray(0, offset), payload]);
   }
 
   /** Compiles a schema (the caller's, or one fetched from the registry) for writing. */
@@ -218,6 +290,7 @@ export abstract class Serializer<T, W extends Compiled> {
     let entry = this.topics.get(topic);
     if (entry === undefined) entry = await this.resolve(topic);
     else if (entry.expires !== Infinity && entry.expires <= Date.now()) this.resolve(topic).catch(() => undefined);
+    if (entry.rules !== undefined) return this.encodeWithRules(topic, entry, value);
     return this.encode(entry, value);
   }
 
@@ -232,6 +305,7 @@ export abstract class Serializer<T, W extends Compiled> {
       throw new SchemaNotCachedError(`no schema id is cached for topic ${JSON.stringify(topic)} yet: await serialize() or prepare() once first`);
     }
     if (entry.expires !== Infinity && entry.expires <= Date.now()) this.resolve(topic).catch(() => undefined);
+    if (entry.rules !== undefined) throw rulesRequireAsync(`the schema of topic ${JSON.stringify(topic)} (id ${entry.schemaId})`);
     return this.encode(entry, value);
   }
 
@@ -263,6 +337,11 @@ export abstract class Serializer<T, W extends Compiled> {
   }
 
   private async resolveUncached(topic: string): Promise<TopicWriter<W>> {
+    const entry = await this.resolveWriter(topic);
+    return entry.rules !== undefined && !RuleSupport.hasWriteRules(entry.rules) ? { ...entry, rules: undefined } : entry;
+  }
+
+  private async resolveWriter(topic: string): Promise<TopicWriter<W>> {
     const o = this.options;
     const subjectFor = (recordName: string | undefined): string => {
       try {
@@ -284,24 +363,32 @@ export abstract class Serializer<T, W extends Compiled> {
       const info = await step(`cannot fetch schema id ${id}`, () => this.client.getSchemaById(id));
       const writer = await step(`cannot use schema id ${id}`, () => this.compileFromRegistry(id, info));
       const local = this.schemaInfo ? await this.compileLocal() : undefined;
-      return { subject: subjectFor(local?.recordName ?? writer.recordName), schemaId: id, writer, expires: Infinity };
+      return { subject: subjectFor(local?.recordName ?? writer.recordName), schemaId: id, writer, expires: Infinity, rules: schemaInfoOf(info) };
     }
 
     const local = this.schemaInfo ? await this.compileLocal() : undefined;
     const subject = subjectFor(local?.recordName);
 
-    if (o.useVersion !== undefined || o.useLatestVersion) {
+    if (o.useVersion !== undefined || o.useLatestVersion || o.useLatestWithMetadata !== undefined) {
       const latest = o.useVersion === undefined;
-      const what = latest ? `cannot fetch the latest version of subject ${JSON.stringify(subject)}` : `cannot fetch version ${o.useVersion} of subject ${JSON.stringify(subject)}`;
+      const what = o.useLatestWithMetadata
+        ? `cannot fetch the latest version with metadata ${JSON.stringify(o.useLatestWithMetadata)} of subject ${JSON.stringify(subject)}`
+        : latest
+          ? `cannot fetch the latest version of subject ${JSON.stringify(subject)}`
+          : `cannot fetch version ${o.useVersion} of subject ${JSON.stringify(subject)}`;
       // The serializer keeps its own per-topic TTL, so the latest version is always asked of the registry.
       const version = await step(what, () =>
-        latest ? this.client.getLatestVersion(subject, { fresh: true }) : this.client.getVersion(subject, o.useVersion!),
+        o.useLatestWithMetadata
+          ? this.client.getLatestWithMetadata(subject, o.useLatestWithMetadata, { fresh: true })
+          : latest
+            ? this.client.getLatestVersion(subject, { fresh: true })
+            : this.client.getVersion(subject, o.useVersion!),
       );
       const writer = await step(`cannot use schema id ${version.id} (${subject} version ${version.version})`, () =>
         this.compileFromRegistry(version.id, version),
       );
       const ttl = o.latestCacheTtlMs ?? 60_000;
-      return { subject, schemaId: version.id, writer, expires: latest && ttl > 0 ? Date.now() + ttl : Infinity };
+      return { subject, schemaId: version.id, writer, expires: latest && ttl > 0 ? Date.now() + ttl : Infinity, rules: schemaInfoOf(version) };
     }
 
     const normalize = o.normalize ?? false;
@@ -315,7 +402,7 @@ export abstract class Serializer<T, W extends Compiled> {
         : (await step(`cannot register the schema under subject ${JSON.stringify(subject)}`, () =>
             this.client.register(subject, info, { normalize }),
           )).id;
-    return { subject, schemaId: id, writer: local!, expires: Infinity };
+    return { subject, schemaId: id, writer: local!, expires: Infinity, rules: info };
   }
 }
 
@@ -325,13 +412,85 @@ export abstract class Deserializer<T, R> {
   private readonly loading = new Map<number, Promise<R>>();
   private lastId = -1;
   private lastReader: R | undefined;
+  /** Writer schemas (by id) whose records go through rules: READ or encoding rules, or every one with useLatest*. */
+  private readonly ruleful = new Map<number, RuleSchema>();
+  private readonly rules: () => RuleSupport;
+  private readonly strategy: SubjectNameStrategy;
+  private readonly readsLatest: boolean;
 
   protected constructor(
     readonly client: RegistryClient,
     protected readonly schemaType: SchemaType,
-    options: DeserializerOptions,
+    private readonly serdeOptions: DeserializerOptions,
   ) {
-    this.isKey = options.isKey ?? false;
+    this.isKey = serdeOptions.isKey ?? false;
+    this.strategy = subjectNameStrategy(serdeOptions.subjectNameStrategy);
+    this.rules = ruleSupportOf(this, serdeOptions, this.isKey, DeserializationError);
+    if (serdeOptions.useLatestVersion && serdeOptions.useLatestWithMetadata) {
+      throw new TypeError('useLatestVersion and useLatestWithMetadata exclude each other');
+    }
+    this.readsLatest = serdeOptions.useLatestVersion === true || serdeOptions.useLatestWithMetadata !== undefined;
+  }
+
+  /** The format's field walker and inline tags, for field rules. */
+  abstract ruleFormat(): RuleFormat;
+
+  /** Where the payload starts in framed bytes (after the schema id and, for Protobuf, the message indexes). */
+  protected payloadOffset(_bytes: Buffer): number {
+    return HEADER_SIZE;
+  }
+
+  /**
+   * Decodes bytes written with `reader`'s writer schema as `readerInfo` (useLatestVersion without
+   * migrations). Default: as written (JSON, Protobuf); Avro resolves to the reader schema.
+   */
+  protected decodeAs(_readerInfo: RuleSchema, reader: R, bytes: Buffer, schemaId: number): T | Promise<T> {
+    return this.decode(reader, bytes, schemaId);
+  }
+
+  private async subjectOf(topic: string, info: RuleSchema): Promise<string> {
+    try {
+      return this.strategy(topic, this.isKey, (await this.rules().compile(info)).recordName);
+    } catch (e) {
+      throw e instanceof SerdeError ? e : new DeserializationError(describe(e), { cause: e });
+    }
+  }
+
+  private async readerSchemaOf(subject: string): Promise<(RuleSchema & { version: number }) | null> {
+    const o = this.serdeOptions;
+    try {
+      if (o.useLatestWithMetadata !== undefined) return schemaVersionOf(await this.client.getLatestWithMetadata(subject, o.useLatestWithMetadata));
+      if (o.useLatestVersion) return schemaVersionOf(await this.client.getLatestVersion(subject));
+    } catch (e) {
+      throw registryFailure(DeserializationError, `cannot fetch the latest version of subject ${JSON.stringify(subject)} to read as`, e);
+    }
+    return null;
+  }
+
+  /** The rule path: encoding READ rules, migrations to the latest version (useLatest*), decoding, READ rules. */
+  private async decodeWithRules(topic: string, bytes: Buffer, id: number, reader: R, writer: RuleSchema): Promise<T> {
+    const support = this.rules();
+    const subject = await this.subjectOf(topic, writer);
+    if (writer.ruleSet?.encodingRules?.length) {
+      const offset = this.payloadOffset(bytes);
+      const payload = await support.encoding(subject, topic, 'READ', writer, bytes.subarray(offset));
+      bytes = Buffer.concat([bytes.subarray(0, offset), payload]);
+    }
+    const readerInfo = await this.readerSchemaOf(subject);
+    let msg: unknown;
+    if (readerInfo !== null) {
+      let steps;
+      try {
+        steps = await support.migrations(subject, writer, readerInfo);
+      } catch (e) {
+        throw registryFailure(DeserializationError, `cannot find the migrations from schema id ${id} to version ${readerInfo.version} of ${JSON.stringify(subject)}`, e);
+      }
+      if (steps.length > 0) msg = await support.migrate(subject, topic, steps, this.decode(reader, bytes, id));
+      else msg = await this.decodeAs(readerInfo, reader, bytes, id);
+    } else {
+      msg = this.decode(reader, bytes, id);
+    }
+    return (await support.domain(subject, topic, 'READ', readerInfo ?? writer, msg, writer)) as T;
   }
 
   /** Compiles the writer schema `id` (and the reader schema, if any) for reading. */
@@ -354,6 +513,10 @@ export abstract class Deserializer<T, R> {
     if (reader === undefined) reader = await this.load(id);
     this.lastId = id;
     this.lastReader = reader;
+    if (this.ruleful.size !== 0) {
+      const writer = this.ruleful.get(id);
+      if (writer !== undefined) return this.decodeWithRules(_topic, asBuffer(bytes), id, reader, writer);
+    }
     return this.decode(reader, asBuffer(bytes), id);
   }
 
@@ -377,6 +540,7 @@ export abstract class Deserializer<T, R> {
       this.lastId = id;
       this.lastReader = reader;
     }
+    if (this.ruleful.size !== 0 && this.ruleful.has(id)) throw rulesRequireAsync(`schema id ${id}`);
     return this.decode(reader, Buffer.isBuffer(bytes) ? bytes : asBuffer(bytes), id);
   }
 
@@ -416,6 +580,8 @@ export abstract class Deserializer<T, R> {
     if (type !== this.schemaType) {
       throw new DeserializationError(`schema id ${id} is a ${type} schema; this is the ${this.schemaType} deserializer`);
     }
+    const writer: RuleSchema = { ...schemaInfoOf(info), id };
+    if (this.readsLatest || RuleSupport.hasReadRules(writer)) this.ruleful.set(id, writer);
     return compileWithReferences(
       DeserializationError,
       { schema: `schema id ${id}`, failure: `cannot use schema id ${id}` },

@@ -9,6 +9,8 @@
  *   topic (writer.ts) and reads to the end offset, so it allocates ids from a view that holds every record
  *   ever committed. Writes are serialized in the process; each waits until the reader has applied its own
  *   records, so the next one sees them.
+ * - The DEK registry's KEKs and DEKs live in a second topic, Confluent's `_dek_registry_keys`
+ *   (key-records.ts), read the same way into a KeyView; a write transaction commits to both topics at once.
  */
 import kafkajs, { type KafkaMessage, type Message } from 'kafkajs';
 import { operationTimeout, RegistryError, storeError } from '../../core/errors.js';
@@ -22,6 +24,8 @@ import {
   decodeSchemaValue,
   MalformedRecord,
 } from './records.js';
+import { decodeDekValue, decodeKekValue, decodeKeyRecordKey, DEFAULT_KEYS_TOPIC } from './key-records.js';
+import { KeyView } from './key-view.js';
 import { TopicReader } from './reader.js';
 import { ensureSchemasTopic } from './topic.js';
 import { KafkaTransaction } from './transaction.js';
@@ -33,6 +37,8 @@ export interface KafkaStoreOptions {
   /** `host:port[,host:port…]`. */
   bootstrapServers: string;
   topic: string;
+  /** The DEK registry's topic (default `_dek_registry_keys`, as Confluent's `dek.registry.topic`). */
+  keysTopic?: string;
   replicationFactor: number;
   /** The election's consumer group (default `schemata-<topic>`). */
   groupId?: string;
@@ -57,6 +63,8 @@ export class KafkaStore extends ViewReader implements Store, Replication {
   private readonly listeners: ((event: StoreEvent) => void)[] = [];
   private readonly kafka: Kafka;
   private readonly reader: TopicReader;
+  private readonly keysReader: TopicReader;
+  private readonly keysTopic: string;
   private readonly writer: TransactionalWriter;
   private readonly election: Election;
   private opened: Promise<void> | undefined;
@@ -69,7 +77,8 @@ export class KafkaStore extends ViewReader implements Store, Replication {
   private closed = false;
 
   constructor(private readonly options: KafkaStoreOptions) {
-    super(new SchemaView());
+    super(new SchemaView(), new KeyView());
+    this.keysTopic = options.keysTopic ?? DEFAULT_KEYS_TOPIC;
     const onError = options.onError ?? (() => {});
     const brokers = options.bootstrapServers.split(',').map((b) => b.trim()).filter(Boolean);
     const createKafka = (clientId: string) =>
@@ -85,14 +94,18 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     this.view.onPurge = (context, id) => {
       for (const l of this.listeners) l({ kind: 'schemaPurged', context, id });
     };
-    this.reader = new TopicReader(this.kafka, {
-      topic: options.topic,
-      onRecord: (m) => this.applyMessage(m),
-      beforeBatch: async () => {
-        while (this.gate) await this.gate;
-      },
-      onError,
-    });
+    // Both readers hold their batches while a write transaction has its records applied to the views.
+    const readerOf = (topic: string, onRecord: (m: KafkaMessage) => void) =>
+      new TopicReader(this.kafka, {
+        topic,
+        onRecord,
+        beforeBatch: async () => {
+          while (this.gate) await this.gate;
+        },
+        onError,
+      });
+    this.reader = readerOf(options.topic, (m) => this.applyMessage(m));
+    this.keysReader = readerOf(this.keysTopic, (m) => this.applyKeyMessage(m));
     this.writer = new TransactionalWriter(this.kafka, {
       topic: options.topic,
       transactionalId: `schemata-${options.topic}`,
@@ -124,14 +137,17 @@ export class KafkaStore extends ViewReader implements Store, Replication {
       try {
         await admin.connect();
         await ensureSchemasTopic(admin, this.options.topic, this.options.replicationFactor);
+        await ensureSchemasTopic(admin, this.keysTopic, this.options.replicationFactor);
         if (!readerStarted) {
-          await this.reader.start();
+          await Promise.all([this.reader.start(), this.keysReader.start()]);
           readerStarted = true;
         }
-        const end = await this.endOffset(admin);
         const started = Date.now();
-        while (!(await this.reader.waitFor(end, 5_000))) {
-          this.options.onInfo?.(`reading ${this.options.topic}: at offset ${this.reader.position()} of ${end} (${Math.round((Date.now() - started) / 1000)} s)`);
+        for (const [reader, topic] of [[this.reader, this.options.topic], [this.keysReader, this.keysTopic]] as const) {
+          const end = await this.endOffset(admin, topic);
+          while (!(await reader.waitFor(end, 5_000))) {
+            this.options.onInfo?.(`reading ${topic}: at offset ${reader.position()} of ${end} (${Math.round((Date.now() - started) / 1000)} s)`);
+          }
         }
         this.view.indexInBackground();
         return;
@@ -145,8 +161,8 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     }
   }
 
-  private async endOffset(admin: ReturnType<Kafka['admin']>): Promise<number> {
-    const [p] = await admin.fetchTopicOffsets(this.options.topic);
+  private async endOffset(admin: ReturnType<Kafka['admin']>, topic: string): Promise<number> {
+    const [p] = await admin.fetchTopicOffsets(topic);
     return Number(p?.high ?? 0);
   }
 
@@ -184,6 +200,21 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     }
   }
 
+  /** Decodes and applies one record of the keys topic; anything unreadable is logged and skipped. */
+  private applyKeyMessage(m: KafkaMessage): void {
+    const ts = Number(m.timestamp);
+    try {
+      const key = decodeKeyRecordKey(m.key);
+      if (!key) return;
+      const raw = m.value && m.value.length > 0 ? m.value : null;
+      if (key.type === 'KEK') this.keys.apply({ key, value: raw && decodeKekValue(raw, ts) });
+      else this.keys.apply({ key, value: raw && decodeDekValue(raw, ts) });
+    } catch (e) {
+      if (!(e instanceof MalformedRecord)) throw e;
+      this.options.onError?.(`skipped the record at offset ${m.offset} of ${this.keysTopic}: ${e.message}`, undefined);
+    }
+  }
+
   // ---- replication ---------------------------------------------------------------------------------
 
   position(): number {
@@ -192,6 +223,21 @@ export class KafkaStore extends ViewReader implements Store, Replication {
 
   waitFor(target: number, timeoutMs: number): Promise<boolean> {
     return this.reader.waitFor(target, timeoutMs);
+  }
+
+  /** Both topics' positions, `schemas.keys`. */
+  token(): string {
+    return `${this.reader.position()}.${this.keysReader.position()}`;
+  }
+
+  async waitForToken(token: string, timeoutMs: number): Promise<boolean> {
+    const m = /^(\d+)(?:\.(\d+))?$/.exec(token);
+    if (!m) return true;
+    const [schemas, keys] = await Promise.all([
+      this.reader.waitFor(Number(m[1]), timeoutMs),
+      m[2] === undefined ? true : this.keysReader.waitFor(Number(m[2]), timeoutMs),
+    ]);
+    return schemas && keys;
   }
 
   join(url: string): Promise<void> {
@@ -220,7 +266,7 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     const deadline = Date.now() + (this.options.writeTimeoutMs ?? 15_000);
     if (this.mustSync) await this.sync(deadline);
 
-    const tx = new KafkaTransaction(this.view);
+    const tx = new KafkaTransaction(this.view, this.keys);
     let release!: () => void;
     this.gate = new Promise((r) => (release = r));
     let result: T;
@@ -234,23 +280,31 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     const raise = () => {
       for (const [context, maxId] of tx.raisedCounters) this.view.raiseMaxId(context, maxId);
     };
-    if (tx.records.length === 0) {
+    if (tx.records.length === 0 && tx.keyRecords.length === 0) {
       raise();
       return result;
     }
 
     // A version's record carries its registration time as the record timestamp: the reader's `ts`.
-    const messages: Message[] = tx.records.map((r) => ({ key: r.key, value: r.value, timestamp: String(r.timestamp) }));
+    const toMessages = (records: typeof tx.records): Message[] => records.map((r) => ({ key: r.key, value: r.value, timestamp: String(r.timestamp) }));
     let last: number;
+    let keysLast: number;
     try {
-      last = await this.writer.commit(messages);
+      [last, keysLast] = (await this.writer.commitTo([
+        { topic: this.options.topic, messages: toMessages(tx.records) },
+        { topic: this.keysTopic, messages: toMessages(tx.keyRecords) },
+      ])) as [number, number];
     } catch (e) {
       this.mustSync = true;
       await this.writer.reset();
       if (isFenced(e)) this.deposed();
       throw storeError(`Error while writing to the Kafka topic ${this.options.topic}: ${kafkaMessage(e)}`);
     }
-    if (!(await this.reader.waitFor(last + 1, Math.max(1_000, deadline - Date.now())))) {
+    const readBack = await Promise.all([
+      this.reader.waitFor(last + 1, Math.max(1_000, deadline - Date.now())),
+      this.keysReader.waitFor(keysLast + 1, Math.max(1_000, deadline - Date.now())),
+    ]);
+    if (!readBack.every(Boolean)) {
       this.mustSync = true;
       throw operationTimeout(`The write was committed to ${this.options.topic} but not read back in time`);
     }
@@ -265,8 +319,10 @@ export class KafkaStore extends ViewReader implements Store, Replication {
       const admin = this.kafka.admin();
       await admin.connect();
       try {
-        const end = await this.endOffset(admin);
-        if (!(await this.reader.waitFor(end, Math.max(1, deadline - Date.now())))) throw new Error('timed out reading to the end of the topic');
+        for (const [reader, topic] of [[this.reader, this.options.topic], [this.keysReader, this.keysTopic]] as const) {
+          const end = await this.endOffset(admin, topic);
+          if (!(await reader.waitFor(end, Math.max(1, deadline - Date.now())))) throw new Error(`timed out reading to the end of ${topic}`);
+        }
       } finally {
         await admin.disconnect().catch(() => {});
       }
@@ -297,11 +353,12 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     await this.election.stop();
     await this.writer.reset();
     await this.reader.stop();
+    await this.keysReader.stop();
   }
 
   /** For logs and the benchmark. */
-  stats(): ReturnType<SchemaView['size']> & { position: number } {
-    return { ...this.view.size(), position: this.reader.position() };
+  stats(): ReturnType<SchemaView['size']> & ReturnType<KeyView['size']> & { position: number } {
+    return { ...this.view.size(), ...this.keys.size(), position: this.reader.position() };
   }
 }
 

@@ -45,15 +45,15 @@ export class MalformedRecord extends Error {
   override readonly name = 'MalformedRecord';
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function requireString(obj: Record<string, unknown>, field: string): string {
+export function requireString(obj: Record<string, unknown>, field: string): string {
   const v = obj[field];
   if (typeof v !== 'string') throw new MalformedRecord(`"${field}" must be a string`);
   return v;
 }
 
-function requireInt(obj: Record<string, unknown>, field: string, min: number): number {
+export function requireInt(obj: Record<string, unknown>, field: string, min: number): number {
   const v = obj[field];
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new MalformedRecord(`"${field}" must be an integer >= ${min}`);
   return v;
@@ -136,7 +136,7 @@ export function encodeSchemaValue(v: SchemaValue): string {
   return JSON.stringify(out);
 }
 
-function parseObject(raw: Buffer | string): Record<string, unknown> {
+export function parseObject(raw: Buffer | string): Record<string, unknown> {
   let obj: unknown;
   try {
     obj = JSON.parse(raw.toString());

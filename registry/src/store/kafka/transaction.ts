@@ -1,12 +1,15 @@
 /**
- * One write transaction of the primary: the core's writes become `_schemas` records. Each record is applied
+ * One write transaction of the primary: the core's writes become `_schemas` records (and DEK registry
+ * records for the keys topic, in the same Kafka transaction). Each record is applied
  * to the view at once (so the transaction reads its own writes) and undone when the transaction ends; the
  * store then commits the records to Kafka, and the topic reader applies them for good.
  */
 import type { Config, Mode } from '@schemata/serdes';
-import type { IdCounter, NewSchema, SchemaRecord, StoreWriter, VersionRecord } from '../store.js';
+import type { DekAlgorithm, DekRecord, IdCounter, KekRecord, NewSchema, SchemaRecord, StoreWriter, VersionRecord } from '../store.js';
 import { DEFAULT_CONTEXT } from '../store.js';
 import { DEFAULT_TENANT, encodeConfigValue, encodeContextValue, encodeKey, encodeModeValue, encodeSchemaValue, type RegistryKey } from './records.js';
+import { encodeDekKey, encodeDekValue, encodeKekKey, encodeKekValue } from './key-records.js';
+import type { KeyView, KeyViewRecord } from './key-view.js';
 import { ViewReader } from './view-reader.js';
 import type { SchemaView, ViewRecord } from './view.js';
 
@@ -19,13 +22,38 @@ export interface OutgoingRecord {
 
 export class KafkaTransaction extends ViewReader implements StoreWriter {
   readonly records: OutgoingRecord[] = [];
+  /** Records for the DEK registry's topic. */
+  readonly keyRecords: OutgoingRecord[] = [];
   private readonly undos: (() => void)[] = [];
   /** Schemas inserted but not yet carried by a version (the topic only holds subject-versions). */
   private readonly pending = new Map<string, SchemaRecord>();
   private readonly allocated = new Map<string, number>();
 
-  constructor(view: SchemaView) {
-    super(view);
+  constructor(view: SchemaView, keys: KeyView) {
+    super(view, keys);
+  }
+
+  private putKey(record: KeyViewRecord, key: string, value: string | null, ts: number): void {
+    this.undos.push(this.keys.apply(record));
+    this.keyRecords.push({ key, value, timestamp: ts });
+  }
+
+  async putKek(kek: KekRecord): Promise<void> {
+    this.putKey({ key: { type: 'KEK', name: kek.name }, value: kek }, encodeKekKey(kek.name), encodeKekValue(kek), kek.ts);
+  }
+
+  async purgeKek(name: string): Promise<void> {
+    this.putKey({ key: { type: 'KEK', name }, value: null }, encodeKekKey(name), null, Date.now());
+  }
+
+  async putDek(dek: DekRecord): Promise<void> {
+    const key = { type: 'DEK', kekName: dek.kekName, subject: dek.subject, algorithm: dek.algorithm, version: dek.version } as const;
+    this.putKey({ key, value: dek }, encodeDekKey(key), encodeDekValue(dek), dek.ts);
+  }
+
+  async purgeDek(kekName: string, subject: string, algorithm: DekAlgorithm, version: number): Promise<void> {
+    const key = { type: 'DEK', kekName, subject, algorithm, version } as const;
+    this.putKey({ key, value: null }, encodeDekKey(key), null, Date.now());
   }
 
   private put(record: ViewRecord, key: RegistryKey, value: string | null): void {

@@ -1,7 +1,9 @@
 /** StoreReader over a SchemaView: the async face of its synchronous queries. */
 import type { Config, Mode } from '@schemata/serdes';
 import type {
+  DekRecord,
   IdCounter,
+  KekRecord,
   ListVersionsQuery,
   Referrer,
   SchemaRecord,
@@ -14,10 +16,14 @@ import type {
   VersionWithSchema,
 } from '../store.js';
 import type { StatisticsReporter, StoreStatistics } from '../reporting.js';
+import type { KeyView } from './key-view.js';
 import type { SchemaView } from './view.js';
 
 export class ViewReader implements StoreReader, StatisticsReporter {
-  constructor(protected readonly view: SchemaView) {}
+  constructor(
+    protected readonly view: SchemaView,
+    protected readonly keys: KeyView,
+  ) {}
 
   /** Resolves when reads may proceed (the store holds readers while a write transaction runs). */
   protected ready(): Promise<void> | undefined {
@@ -89,5 +95,14 @@ export class ViewReader implements StoreReader, StatisticsReporter {
   }
   subjectVersionsAndSettings(subject: string, scopes: readonly string[]): Promise<SubjectVersionsAndSettings> {
     return this.read(() => ({ versions: this.view.subjectVersions(subject), settings: this.view.scopeSettings(scopes) }));
+  }
+  kek(name: string): Promise<KekRecord | undefined> {
+    return this.read(() => this.keys.kek(name));
+  }
+  listKeks(): Promise<KekRecord[]> {
+    return this.read(() => this.keys.listKeks());
+  }
+  listDeks(kekName: string, subject?: string): Promise<DekRecord[]> {
+    return this.read(() => this.keys.listDeks(kekName, subject));
   }
 }

@@ -50,13 +50,26 @@ export class TransactionalWriter {
 
   /** Commits the records in one transaction; resolves with the offset of the last record. */
   async commit(records: Message[]): Promise<number> {
+    const [last] = await this.commitTo([{ topic: this.options.topic, messages: records }]);
+    return last!;
+  }
+
+  /**
+   * Commits records to several topics (one partition each) in one transaction; resolves with the offset
+   * of the last record of each batch, in order (-1 for an empty batch).
+   */
+  async commitTo(batches: readonly { topic: string; messages: Message[] }[]): Promise<number[]> {
     const producer = this.producer;
     if (!producer) throw new Error('the producer is not initialised');
+    const sent = batches.filter((b) => b.messages.length > 0);
     const tx = await producer.transaction();
     try {
-      const [meta] = await tx.send({ topic: this.options.topic, acks: -1, messages: records });
+      const meta = await tx.sendBatch({ acks: -1, topicMessages: sent });
       await tx.commit();
-      return Number(meta!.baseOffset) + records.length - 1;
+      return batches.map((b) => {
+        const m = meta.find((x) => x.topicName === b.topic);
+        return b.messages.length === 0 || !m ? -1 : Number(m.baseOffset) + b.messages.length - 1;
+      });
     } catch (e) {
       await tx.abort().catch(() => {});
       throw e;

@@ -1,6 +1,9 @@
 import type { Config, Mode } from '@schemata/serdes';
 import type {
+  DekAlgorithm,
+  DekRecord,
   IdCounter,
+  KekRecord,
   ListVersionsQuery,
   NewSchema,
   Referrer,
@@ -18,6 +21,7 @@ import type {
 } from '../store.js';
 import type { StatisticsReporter, StoreStatistics } from '../reporting.js';
 import type { SqlClient, SqlDriver } from './driver.js';
+import * as keys from './keys.js';
 import { migrate } from './migrations.js';
 import { VersionsAndSettingsBatcher } from './read-batcher.js';
 import {
@@ -204,6 +208,18 @@ class SqlReader implements StoreReader {
     }
     return { versions, settings: toScopeSettings(scopes, settings) };
   }
+
+  kek(name: string): Promise<KekRecord | undefined> {
+    return keys.kek(this.db, name);
+  }
+
+  listKeks(): Promise<KekRecord[]> {
+    return keys.listKeks(this.db);
+  }
+
+  listDeks(kekName: string, subject?: string): Promise<DekRecord[]> {
+    return keys.listDeks(this.db, kekName, subject);
+  }
 }
 
 class SqlWriter extends SqlReader implements StoreWriter {
@@ -306,6 +322,22 @@ class SqlWriter extends SqlReader implements StoreWriter {
          ON CONFLICT (context) DO UPDATE SET max_id = $2 WHERE contexts.max_id < $2`,
       [context, maxId],
     );
+  }
+
+  putKek(kek: KekRecord): Promise<void> {
+    return keys.putKek(this.db, kek);
+  }
+
+  purgeKek(name: string): Promise<void> {
+    return keys.purgeKek(this.db, name);
+  }
+
+  putDek(dek: DekRecord): Promise<void> {
+    return keys.putDek(this.db, dek);
+  }
+
+  purgeDek(kekName: string, subject: string, algorithm: DekAlgorithm, version: number): Promise<void> {
+    return keys.purgeDek(this.db, kekName, subject, algorithm, version);
   }
 
   async deleteContext(context: string): Promise<void> {
