@@ -10,6 +10,7 @@ import type { LoaderLimits } from './core/schemas.js';
 import { PooledSchemaWork, type SchemaWorkOptions } from './schema-work/pool.js';
 import { requireAccessDeclarations } from './http/access.js';
 import { clientErrorHandler, enforceBodyDeadline, frameworkErrorHandler, installHttp } from './http/index.js';
+import { installUi } from './http/ui.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
 import { Security } from './security/security.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   security?: SecurityConfig;
   /** Serve Prometheus metrics at `/metrics` (default: no). */
   metrics?: boolean;
+  /** Serve the web UI at `/ui/` (default: no; the server's configuration turns it on unless UI_ENABLED=false). */
+  ui?: boolean;
 }
 
 // Subjects are path segments and may be long; the router's default limit (100) would turn them into 404s.
@@ -76,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   metrics?.install(app, registry, store);
   const readiness = (): Readiness => (reportsReadiness(options.store) ? options.store.readiness() : { ready: true });
   installHttp(app, registry, { clusterId: 'schemata', readiness }, log, options.store.replication);
+  if (options.ui) installUi(app);
   app.addHook('onClose', () => work.close());
   if (options.ownsStore) app.addHook('onClose', () => options.store.close());
   return app;
@@ -111,6 +115,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       loaderLimits: { maxSchemaBytes: config.maxSchemaSize, maxReferences: config.maxSchemaReferences },
       security: config.security,
       metrics: config.metrics,
+      ui: config.ui,
     });
   } catch (e) {
     await store.close().catch(() => {});

@@ -50,6 +50,8 @@ export interface RegistryConfig {
   security: SecurityConfig;
   /** Serve Prometheus metrics at `/metrics`. */
   metrics: boolean;
+  /** Serve the web UI at `/ui/`. */
+  ui: boolean;
 }
 
 export type Command = 'serve' | 'migrate' | 'export' | 'import';
@@ -92,6 +94,7 @@ export const DEFAULTS: RegistryConfig = {
   schemaLimits: { ...DEFAULT_SCHEMA_LIMITS },
   security: SECURITY_DEFAULTS,
   metrics: false,
+  ui: true,
 };
 
 /** The integer settings: config key (or schema limit), flag, environment variable, smallest value. */
@@ -136,6 +139,7 @@ Options (environment variable in brackets; flags win):
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
   --metrics                     serve Prometheus metrics at /metrics [METRICS=true] (default off)
+  --ui-enabled <bool>           serve the web UI at /ui/ [UI_ENABLED] (default true)
   -q, --quiet                   export/import: no progress or summary on stderr
 
 Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
@@ -191,6 +195,12 @@ function parseDuration(raw: string, source: string): number {
   return n;
 }
 
+function parseBoolean(raw: string, source: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(raw.trim())) return true;
+  if (/^(false|0|no|off)$/i.test(raw.trim())) return false;
+  throw new ConfigError(`${source} must be true or false, got "${raw}"`);
+}
+
 function parseLevel(raw: string, source: string): CompatibilityLevel {
   const level = COMPATIBILITY_LEVELS.find((l) => l === raw.toUpperCase());
   if (!level) throw new ConfigError(`${source} must be one of ${COMPATIBILITY_LEVELS.join(', ')}, got "${raw}"`);
@@ -232,6 +242,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         quiet: { type: 'boolean', short: 'q' },
         ...SECURITY_FLAGS,
         metrics: { type: 'boolean' },
+        'ui-enabled': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -313,6 +324,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) });
   config.metrics = values.metrics === true || /^(true|1|yes)$/i.test(env.METRICS ?? '');
+  const ui = pick('ui-enabled', 'UI_ENABLED');
+  if (ui) config.ui = parseBoolean(...ui);
   return { command, help: values.help === true, config, ...(migration ? { migration } : {}) };
 }
 
