@@ -12,8 +12,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryError } from '../core/errors.js';
 import { PUBLIC } from './access.js';
 
-/** Where the build puts the application: `registry/dist/ui` beside this module's `dist/http`. */
-export const UI_ROOT = fileURLToPath(new URL('../ui/', import.meta.url));
+/** Where the build puts the application: `registry/dist/ui` (from `dist/http/` or, under vitest, `src/http/`). */
+export const UI_ROOT = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
 
 /** The page may load only its own files and call only its own origin: no fonts, CDNs or trackers. */
 const CONTENT_SECURITY_POLICY = [
@@ -66,7 +66,7 @@ export function installUi(app: FastifyInstance, root: string = UI_ROOT): void {
       if (file === '' || file === 'index.html') return index(reply);
       uiHeaders(reply);
       // Everything but index.html has a content hash in its name (Vite): cached for good.
-      return reply.sendFile(file, { immutable: true, maxAge: '365d', dotfiles: 'deny' });
+      return reply.sendFile(file, { immutable: true, maxAge: '365d', dotfiles: 'ignore' });
     });
   });
 }

@@ -92,16 +92,14 @@ export function SubjectList({ query }: { query: URLSearchParams }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const filtered = useMemo(() => {
-    const rows = loaded.data?.rows ?? [];
+  // `scope`: the subjects the soft-deletion choice shows; `filtered`: those the search and filters keep.
+  const [scope, filtered] = useMemo(() => {
+    const rows = (loaded.data?.rows ?? []).filter((r) => deleted === 'all' || (deleted === 'only') === r.deleted);
     const needle = text.toLowerCase();
-    return rows.filter(
-      (r) =>
-        (needle === '' || r.subject.toLowerCase().includes(needle)) &&
-        (format === '' || r.latest?.type === format) &&
-        (context === '' || r.context === context) &&
-        (deleted === 'all' || (deleted === 'only') === r.deleted),
+    const kept = rows.filter(
+      (r) => (needle === '' || r.subject.toLowerCase().includes(needle)) && (format === '' || r.latest?.type === format) && (context === '' || r.context === context),
     );
+    return [rows, kept];
   }, [loaded.data, text, format, context, deleted]);
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE));
   const page = Math.min(pageNo, pages - 1);
@@ -159,7 +157,7 @@ export function SubjectList({ query }: { query: URLSearchParams }) {
         loaded.data && (
           <>
             <p class="muted" role="status" aria-live="polite">
-              {filtered.length === loaded.data.rows.length ? `${filtered.length} subjects` : `${filtered.length} of ${loaded.data.rows.length} subjects`}
+              {filtered.length === scope.length ? subjectsCount(scope.length) : `${filtered.length} of ${subjectsCount(scope.length)}`}
             </p>
             {filtered.length > 0 && (
               <table class="subjects">
@@ -211,3 +209,5 @@ export function SubjectList({ query }: { query: URLSearchParams }) {
     </section>
   );
 }
+
+const subjectsCount = (n: number) => `${n} subject${n === 1 ? '' : 's'}`;
