@@ -37,6 +37,7 @@ describe('configuration', () => {
         schemaLimits: { maxFields: 10_000, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 256 },
         security: { authMethods: [], rateLimit: 0, authFailureLimit: 30, reloadPollMs: 2_000 },
         metrics: false,
+        ui: true,
       },
     });
   });

@@ -100,17 +100,12 @@ function App() {
                 Sign out
               </button>
             </>
-          ) : (
-            authReason === undefined && (
-              <button type="button" onClick={() => setAuthReason('')}>
-                Sign in
-              </button>
-            )
-          )}
+          ) : null}
         </div>
       </header>
+      {/* The sign-in form appears when the registry answers 401: an open registry never shows it. */}
       <main id="content" ref={main} tabIndex={-1}>
-        {authReason !== undefined ? <SignIn reason={authReason || undefined} onSignedIn={signedIn} /> : <View route={route} />}
+        {authReason !== undefined ? <SignIn reason={authReason} onSignedIn={signedIn} /> : <View route={route} />}
       </main>
     </Generation.Provider>
   );

@@ -4,7 +4,7 @@ import { api } from '../api';
 import { loadCredentials, saveCredentials, type Credentials } from '../auth';
 import { describeError } from '../components';
 
-export function SignIn({ reason, onSignedIn }: { reason: string | undefined; onSignedIn: () => void }) {
+export function SignIn({ reason, onSignedIn }: { reason: string; onSignedIn: () => void }) {
   const [kind, setKind] = useState<'basic' | 'bearer'>('basic');
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
@@ -31,7 +31,7 @@ export function SignIn({ reason, onSignedIn }: { reason: string | undefined; onS
   return (
     <section class="panel signin" aria-labelledby="signin-title">
       <h1 id="signin-title">Sign in to the registry</h1>
-      {reason && <p class="muted">The registry answered: {reason}</p>}
+      <p class="muted">The registry answered: {reason}</p>
       <form onSubmit={(e) => void submit(e)}>
         <fieldset class="field toggle">
           <legend>With</legend>
