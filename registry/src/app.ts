@@ -135,6 +135,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   const described = describeStore(config);
   process.stdout.write(`schema registry listening on ${url} (store: ${described})\n`);
   log.info({ url, store: described }, 'schema registry started');
+  if (config.ui) log.info({ url: `${url}/ui/` }, 'web UI served');
   return {
     app,
     url,

@@ -178,6 +178,12 @@ describe.skipIf(!CHROMIUM)(SUITE, () => {
     await page.locator('pre.code code.language-protobuf').waitFor();
     expect(await page.locator('pre.code').first().textContent()).toBe(PAYMENT.trimEnd());
     expect(await page.locator('pre.code .hljs-keyword').count()).toBeGreaterThan(1);
+    // A soft-deleted subject still opens, its versions marked, offering only the permanent delete.
+    await open('#/subjects/legacy-value');
+    await page.getByRole('heading', { name: 'Version 1 soft-deleted' }).waitFor();
+    expect(await page.locator('.versions li').allTextContents()).toEqual(['Version 1soft-deleted']);
+    await page.getByRole('button', { name: 'Delete version 1 permanently…' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Soft-delete/ }).count()).toBe(0);
   });
 
   it('diffs two versions side by side and unified, with the verdict under the subject level', async () => {

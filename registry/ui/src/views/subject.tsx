@@ -14,12 +14,10 @@ export interface SubjectVersions {
   live: Set<number>;
 }
 
+/** One call: soft-deleted versions come back negative (`deletedAsNegative`), so no listing answers 404. */
 export async function loadVersions(subject: string): Promise<SubjectVersions> {
-  const [all, live] = await Promise.all([
-    api<number[]>('GET', `subjects/${seg(subject)}/versions?deleted=true`),
-    api<number[]>('GET', `subjects/${seg(subject)}/versions`).catch(() => [] as number[]),
-  ]);
-  return { all: [...all].sort((a, b) => a - b), live: new Set(live) };
+  const signed = await api<number[]>('GET', `subjects/${seg(subject)}/versions?deletedAsNegative=true`);
+  return { all: signed.map(Math.abs).sort((a, b) => a - b), live: new Set(signed.filter((v) => v > 0)) };
 }
 
 export const loadVersion = (subject: string, version: number) => api<SchemaVersion>('GET', `subjects/${seg(subject)}/versions/${version}?deleted=true`);
