@@ -8,10 +8,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+/** CHROMIUM_PATH, when set, is the only place looked at; otherwise Debian's and the usual paths. */
+const CANDIDATES = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 /** The Chromium executable, or undefined when none is installed. */
-export const CHROMIUM = CANDIDATES.find((p): p is string => typeof p === 'string' && p !== '' && existsSync(p));
+export const CHROMIUM = CANDIDATES.find((p) => existsSync(p));
 
 export const CHROMIUM_SKIP_REASON = 'no Chromium (apt-get install chromium, or set CHROMIUM_PATH); .ci/run installs it';
 
