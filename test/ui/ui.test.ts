@@ -10,6 +10,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { call, startRegistry, type TestRegistry } from '../registry/server.js';
+import { SignJWT } from 'jose';
+import { JWT_DEFAULTS } from '../../registry/src/security/options.js';
 import { scratchDir, startSecureRegistry, usersFile, type SecureRegistry } from '../security/helpers.js';
 import { CHROMIUM, launch, screenshot, warnIfNoChromium, watch, type Watched } from './browser.js';
 
@@ -41,6 +43,7 @@ const ORDER_V3 = avro([
 ]);
 const PAYMENT = 'syntax = "proto3";\npackage acme;\n\nmessage Payment {\n  string id = 1;\n  int64 cents = 2;\n}\n';
 const CUSTOMER = JSON.stringify({ type: 'object', properties: { name: { type: 'string' } }, additionalProperties: false });
+const JWT_SECRET = 'a-secret-for-the-ui-tests-of-at-least-32-bytes';
 const MONEY = avro([{ name: 'cents', type: 'long' }], 'Money');
 
 describe.skipIf(!CHROMIUM)(SUITE, () => {
@@ -398,7 +401,11 @@ describe.skipIf(!CHROMIUM)(`${SUITE}, with authentication on`, () => {
   beforeAll(async () => {
     files = scratchDir('ui-browser-auth');
     const users = await usersFile(files.file('users.json', ''), { alice: { password: 'wonder land' } });
-    registry = await startSecureRegistry('pglite', { authMethods: ['basic'], usersFile: users }, { ui: true });
+    registry = await startSecureRegistry(
+      'pglite',
+      { authMethods: ['basic', 'bearer'], usersFile: users, jwt: { ...JWT_DEFAULTS, secretFile: files.file('jwt-secret', JWT_SECRET) } },
+      { ui: true },
+    );
     const auth = { authorization: `Basic ${Buffer.from('alice:wonder land').toString('base64')}` };
     const { call: secureCall } = await import('../security/helpers.js');
     const res = await secureCall(registry.url, 'POST', '/subjects/secret-value/versions', { body: { schema: ORDER_V1 }, headers: auth });
@@ -411,7 +418,7 @@ describe.skipIf(!CHROMIUM)(`${SUITE}, with authentication on`, () => {
     files?.cleanup();
   });
 
-  it('loads without credentials, asks for them in its own form (no browser dialog), then shows the subjects', async () => {
+  it('loads without credentials, asks for them in its own form (no browser dialog), then shows the subjects; Basic or a bearer token', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
@@ -440,6 +447,16 @@ describe.skipIf(!CHROMIUM)(`${SUITE}, with authentication on`, () => {
       // Signing out forgets the credentials: the next read asks again.
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in to the registry' }).waitFor();
+      // A bearer token works the same way.
+      const token = await new SignJWT({ sub: 'svc-ui' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode(JWT_SECRET));
+      await page.getByLabel('Bearer token (JWT)').check();
+      await page.getByLabel('Token', { exact: true }).fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).last().click();
+      await page.getByText('Signed in as bearer token').waitFor();
+      await page.getByRole('heading', { name: 'Version 1' }).waitFor();
       expect(challenges).toEqual([]);
       // The only console errors are the browser's notes of the 401 answers themselves.
       expect(watched.errors.filter((e) => !/status of 401 \(Unauthorized\)/.test(e))).toEqual([]);
