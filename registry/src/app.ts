@@ -11,6 +11,7 @@ import type { LoaderLimits } from './core/schemas.js';
 import { PooledSchemaWork, type SchemaWorkOptions } from './schema-work/pool.js';
 import { requireAccessDeclarations } from './http/access.js';
 import { clientErrorHandler, enforceBodyDeadline, frameworkErrorHandler, installHttp } from './http/index.js';
+import { installUi } from './http/ui.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
 import { Security } from './security/security.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   metrics?: boolean;
   /** The local KMS secret, for shared KEKs of kmsType local-kms (default: none). */
   localKmsSecret?: Secret | undefined;
+  /** Serve the web UI at `/ui/` (default: no; the server's configuration turns it on unless UI_ENABLED=false). */
+  ui?: boolean;
 }
 
 // Subjects are path segments and may be long; the router's default limit (100) would turn them into 404s.
@@ -80,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   metrics?.install(app, registry, store);
   const readiness = (): Readiness => (reportsReadiness(options.store) ? options.store.readiness() : { ready: true });
   installHttp(app, registry, { clusterId: 'schemata', readiness }, log, options.store.replication);
+  if (options.ui) installUi(app);
   app.addHook('onClose', () => work.close());
   if (options.ownsStore) app.addHook('onClose', () => options.store.close());
   return app;
@@ -116,6 +120,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       security: config.security,
       metrics: config.metrics,
       localKmsSecret: config.localKmsSecret,
+      ui: config.ui,
     });
   } catch (e) {
     await store.close().catch(() => {});
@@ -135,6 +140,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
   const described = describeStore(config);
   process.stdout.write(`schema registry listening on ${url} (store: ${described})\n`);
   log.info({ url, store: described }, 'schema registry started');
+  if (config.ui) log.info({ url: `${url}/ui/` }, 'web UI served');
   return {
     app,
     url,

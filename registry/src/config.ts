@@ -56,6 +56,8 @@ export interface RegistryConfig {
   dekRegistryTopic: string;
   /** The local KMS secret for shared KEKs of kmsType local-kms (masked when printed or logged). */
   localKmsSecret?: Secret | undefined;
+  /** Serve the web UI at `/ui/`. */
+  ui: boolean;
 }
 
 export type Command = 'serve' | 'migrate' | 'export' | 'import';
@@ -99,6 +101,7 @@ export const DEFAULTS: RegistryConfig = {
   security: SECURITY_DEFAULTS,
   metrics: false,
   dekRegistryTopic: '_dek_registry_keys',
+  ui: true,
 };
 
 /** The integer settings: config key (or schema limit), flag, environment variable, smallest value. */
@@ -144,6 +147,7 @@ Options (environment variable in brackets; flags win):
   --default-compatibility <lvl> server default compatibility level [DEFAULT_COMPATIBILITY] (default BACKWARD)
   --log-level <level>           ${LOG_LEVELS.join('|')} [LOG_LEVEL] (default info)
   --metrics                     serve Prometheus metrics at /metrics [METRICS=true] (default off)
+  --ui-enabled <bool>           serve the web UI at /ui/ [UI_ENABLED] (default true)
   -q, --quiet                   export/import: no progress or summary on stderr
 
 DEK registry (client-side field encryption; the registry unwraps keys only for shared KEKs):
@@ -203,6 +207,12 @@ function parseDuration(raw: string, source: string): number {
   return n;
 }
 
+function parseBoolean(raw: string, source: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(raw.trim())) return true;
+  if (/^(false|0|no|off)$/i.test(raw.trim())) return false;
+  throw new ConfigError(`${source} must be true or false, got "${raw}"`);
+}
+
 function parseLevel(raw: string, source: string): CompatibilityLevel {
   const level = COMPATIBILITY_LEVELS.find((l) => l === raw.toUpperCase());
   if (!level) throw new ConfigError(`${source} must be one of ${COMPATIBILITY_LEVELS.join(', ')}, got "${raw}"`);
@@ -246,6 +256,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         quiet: { type: 'boolean', short: 'q' },
         ...SECURITY_FLAGS,
         metrics: { type: 'boolean' },
+        'ui-enabled': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -330,6 +341,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) }, config.kafkaBootstrapServers);
   config.metrics = values.metrics === true || /^(true|1|yes)$/i.test(env.METRICS ?? '');
+  const ui = pick('ui-enabled', 'UI_ENABLED');
+  if (ui) config.ui = parseBoolean(...ui);
   return { command, help: values.help === true, config, ...(migration ? { migration } : {}) };
 }
 

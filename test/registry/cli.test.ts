@@ -38,6 +38,7 @@ describe('configuration', () => {
         security: { authMethods: [], rateLimit: 0, authFailureLimit: 30, reloadPollMs: 2_000 },
         metrics: false,
         dekRegistryTopic: '_dek_registry_keys',
+        ui: true,
       },
     });
   });
