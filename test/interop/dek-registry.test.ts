@@ -6,6 +6,7 @@
  */
 import {
   AvroDeserializer,
+  Clock,
   AvroSerializer,
   DekRegistryClient,
   FieldEncryptionExecutor,
@@ -90,9 +91,9 @@ function interop(backend: 'pglite' | 'postgres' | 'kafka') {
   });
 
   /** Confluent's serializer and deserializer with the ENCRYPT rule, each with its own rule registry. */
-  async function roundTrip(subject: string, kekName: string, kmsKeyId: string) {
+  async function roundTrip(subject: string, kekName: string, kmsKeyId: string, options: { expiryDays?: number; clock?: Clock; register?: boolean } = {}) {
     const client = new SchemaRegistryClient({ baseURLs: [r.url], maxRetries: 0 });
-    await client.register(subject, {
+    if (options.register !== false) await client.register(subject, {
       schemaType: 'AVRO',
       schema: USER_SCHEMA,
       ruleSet: {
@@ -103,7 +104,12 @@ function interop(backend: 'pglite' | 'postgres' | 'kafka') {
             mode: RuleMode.WRITEREAD,
             type: 'ENCRYPT',
             tags: ['PII'],
-            params: { 'encrypt.kek.name': kekName, 'encrypt.kms.type': 'local-kms', 'encrypt.kms.key.id': kmsKeyId },
+            params: {
+              'encrypt.kek.name': kekName,
+              'encrypt.kms.type': 'local-kms',
+              'encrypt.kms.key.id': kmsKeyId,
+              ...(options.expiryDays ? { 'encrypt.dek.expiry.days': String(options.expiryDays) } : {}),
+            },
             onFailure: 'ERROR,ERROR',
           },
         ],
@@ -111,7 +117,7 @@ function interop(backend: 'pglite' | 'postgres' | 'kafka') {
     });
     const rules = () => {
       const registry = new RuleRegistry();
-      registry.registerExecutor(new FieldEncryptionExecutor());
+      registry.registerExecutor(new FieldEncryptionExecutor(options.clock));
       return registry;
     };
     const ser = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false, ruleConfig: { secret: SECRET } }, rules());
@@ -120,7 +126,7 @@ function interop(backend: 'pglite' | 'postgres' | 'kafka') {
     expect(bytes.includes(Buffer.from('alice@example.com'))).toBe(false);
     const deser = new AvroDeserializer(client, SerdeType.VALUE, { ruleConfig: { secret: SECRET } }, rules());
     expect(await deser.deserialize(topic, bytes)).toEqual({ id: 7, email: 'alice@example.com' });
-    return bytes;
+    return { bytes, read: (other: Buffer) => deser.deserialize(topic, other) };
   }
 
   it('field-level encryption end to end with a client-managed KEK: the client creates the KEK and DEK here', async () => {
@@ -130,6 +136,24 @@ function interop(backend: 'pglite' | 'postgres' | 'kafka') {
     const dek = await call(r.url, 'GET', '/dek-registry/v1/keks/enc_kek1/deks/enc1-value/versions/latest');
     expect(dek.json).toMatchObject({ subject: 'enc1-value', version: 1, algorithm: 'AES256_GCM' });
     expect(dek.json.keyMaterial).toBeUndefined();
+  });
+
+  it('DEK rotation (encrypt.dek.expiry.days): the client reads the latest DEK (version -1) and creates the next version here', async () => {
+    const later = new (class extends Clock {
+      override now() {
+        return Date.now() + 3 * 24 * 60 * 60 * 1000;
+      }
+    })();
+    const first = await roundTrip('rot-value', 'rot_kek', 'rot-key', { expiryDays: 1 });
+    const path = '/dek-registry/v1/keks/rot_kek/deks/rot-value/versions';
+    expect((await call(r.url, 'GET', path)).json).toEqual([1]);
+    // Three days later, the DEK has expired: the next write creates version 2.
+    const second = await roundTrip('rot-value', 'rot_kek', 'rot-key', { expiryDays: 1, clock: later, register: false });
+    expect((await call(r.url, 'GET', path)).json).toEqual([1, 2]);
+    expect((await call(r.url, 'GET', `${path}/latest`)).json.version).toBe(2);
+    expect(first.bytes.equals(second.bytes)).toBe(false);
+    // A record written with version 1 still reads after the rotation (its DEK version is in the ciphertext).
+    expect(await second.read(first.bytes)).toEqual({ id: 7, email: 'alice@example.com' });
   });
 
   it('field-level encryption end to end with a shared KEK: the registry generates the DEK', async () => {
