@@ -10,6 +10,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'test-compatibility': async () => (await import('./cli/test-compatibility.js')).testCompatibility,
   download: async () => (await import('./cli/download.js')).download,
   codegen: async () => (await import('./cli/codegen.js')).codegen,
+  produce: async () => (await import('./cli/produce.js')).produce,
+  consume: async () => (await import('./cli/consume.js')).consume,
 };
 
 const HELP = `Usage: serdes <command> [options]
@@ -19,6 +21,8 @@ Commands:
   test-compatibility   test schema files against their subjects (exit code 1 when incompatible)
   download             write subjects' schemas to files
   codegen              generate TypeScript types and typed serializers from .avsc/.proto files or subjects
+  produce              send records read as JSON lines from stdin to a Kafka topic, serialized with schemas
+  consume              print a Kafka topic's records as JSON lines, decoded by the schema ids in their bytes
 
 Run serdes <command> --help for a command's options.
 Environment: SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO (user:password).

@@ -1,0 +1,176 @@
+/**
+ * JSON lines to Avro values for `serdes produce`, and Avro values to JSON lines for `serdes consume`.
+ *
+ * Input: Avro's JSON encoding (what kafka-avro-console-producer takes: unions as `{"branch": value}`,
+ * bytes and fixed as strings of code points 0–255) and, for convenience, plain JSON where that is
+ * unambiguous (a union member given bare, when it matches exactly one branch). Records must not carry
+ * fields the schema lacks, and may leave out fields that have a default. Every mismatch names its path
+ * (`order.lines[2].qty`).
+ *
+ * Output: Avro's JSON encoding (avsc's `toString`), as kafka-avro-console-consumer prints it.
+ */
+import type avsc from 'avsc';
+
+/** A value that does not fit the schema, with the path of the field that does not. */
+export class FieldError extends Error {
+  override name = 'FieldError';
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(path === '' ? problem : `field ${JSON.stringify(path)}: ${problem}`);
+  }
+}
+
+export function show(v: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** The parts of an avsc Type the conversion reads. */
+export interface AvscAny {
+  typeName: string;
+  name?: string;
+  branchName?: string;
+  fields?: Array<{ name: string; type: AvscAny; defaultValue(): unknown }>;
+  types?: AvscAny[];
+  symbols?: string[];
+  size?: number;
+  itemsType?: AvscAny;
+  valuesType?: AvscAny;
+  underlyingType?: AvscAny;
+}
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+function latin1(path: string, v: unknown, what: string): Buffer {
+  if (typeof v !== 'string') throw new FieldError(path, `expected ${what} as a string of code points 0-255, got ${show(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    if (v.charCodeAt(i) > 0xff) throw new FieldError(path, `${what} string has a character above U+00FF at index ${i}`);
+  }
+  return Buffer.from(v, 'latin1');
+}
+
+/** Whether `v` can be read as a value of `t` (cheap, structural; the conversion itself decides). */
+function fits(t: AvscAny, v: unknown): boolean {
+  try {
+    fromJson(t, v, '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `v` (parsed JSON) as the value avsc writes for type `t`; throws FieldError naming the path. */
+export function fromJson(t: AvscAny, v: unknown, path: string): unknown {
+  switch (t.typeName) {
+    case 'null':
+      if (v !== null) throw new FieldError(path, `expected null, got ${show(v)}`);
+      return null;
+    case 'boolean':
+      if (typeof v !== 'boolean') throw new FieldError(path, `expected a boolean, got ${show(v)}`);
+      return v;
+    case 'int':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT_MIN || v > INT_MAX) throw new FieldError(path, `expected an int (32-bit integer), got ${show(v)}`);
+      return v;
+    case 'long':
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new FieldError(path, `expected a long (an integer within ±2^53), got ${show(v)}`);
+      return v;
+    case 'float':
+    case 'double':
+      if (typeof v !== 'number') throw new FieldError(path, `expected a ${t.typeName}, got ${show(v)}`);
+      return v;
+    case 'string':
+      if (typeof v !== 'string') throw new FieldError(path, `expected a string, got ${show(v)}`);
+      return v;
+    case 'bytes':
+      return latin1(path, v, 'bytes');
+    case 'fixed': {
+      const b = latin1(path, v, `fixed ${t.name}`);
+      if (b.length !== t.size) throw new FieldError(path, `expected ${t.size} bytes for fixed ${t.name}, got ${b.length}`);
+      return b;
+    }
+    case 'enum':
+      if (typeof v !== 'string' || !t.symbols!.includes(v)) throw new FieldError(path, `expected one of the symbols of enum ${t.name} (${t.symbols!.join(', ')}), got ${show(v)}`);
+      return v;
+    case 'array': {
+      if (!Array.isArray(v)) throw new FieldError(path, `expected an array, got ${show(v)}`);
+      return v.map((x, i) => fromJson(t.itemsType!, x, `${path}[${i}]`));
+    }
+    case 'map': {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FieldError(path, `expected a map (JSON object), got ${show(v)}`);
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = fromJson(t.valuesType!, x, join(path, k));
+      return out;
+    }
+    case 'record':
+    case 'error': {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FieldError(path, `expected a ${t.name} record (JSON object), got ${show(v)}`);
+      const obj = v as Record<string, unknown>;
+      const names = new Set(t.fields!.map((f) => f.name));
+      for (const k of Object.keys(obj)) {
+        if (!names.has(k)) throw new FieldError(join(path, k), `record ${t.name} has no such field (it has ${[...names].join(', ') || 'none'})`);
+      }
+      const out: Record<string, unknown> = {};
+      for (const f of t.fields!) {
+        const p = join(path, f.name);
+        if (!Object.prototype.hasOwnProperty.call(obj, f.name)) {
+          if (f.defaultValue() === undefined) throw new FieldError(p, 'is missing (the field has no default)');
+          continue; // avsc writes the default
+        }
+        out[f.name] = fromJson(f.type, obj[f.name], p);
+      }
+      return out;
+    }
+    case 'union:unwrapped':
+    case 'union:wrapped':
+      return unionFromJson(t, v, path);
+    default:
+      if (t.typeName.startsWith('logical:') && t.underlyingType) return fromJson(t.underlyingType, v, path);
+      throw new FieldError(path, `Avro type ${t.typeName} is not supported by the console producer`);
+  }
+}
+
+function unionFromJson(t: AvscAny, v: unknown, path: string): unknown {
+  const branches = t.types!;
+  const wrap = t.typeName === 'union:wrapped';
+  const as = (b: AvscAny, x: unknown, p: string): unknown => {
+    const value = fromJson(b, x, p);
+    return wrap && value !== null ? { [b.branchName!]: value } : value;
+  };
+  if (v === null) {
+    if (branches.some((b) => b.typeName === 'null')) return null;
+    throw new FieldError(path, `null is not a branch of the union (${branches.map((b) => b.branchName).join(', ')})`);
+  }
+  // Avro's JSON encoding: {"<branch name>": value}.
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 1) {
+      const b = branches.find((x) => x.branchName === keys[0] || (x.name !== undefined && x.name.split('.').pop() === keys[0]));
+      if (b !== undefined && b.typeName !== 'null') return as(b, (v as Record<string, unknown>)[keys[0]!], path);
+    }
+  }
+  // Plain JSON: the one branch that takes it.
+  const candidates = branches.filter((b) => b.typeName !== 'null' && fits(b, v));
+  if (candidates.length === 1) return as(candidates[0]!, v, path);
+  const names = branches.map((b) => b.branchName).join(', ');
+  if (candidates.length === 0) {
+    throw new FieldError(path, `${show(v)} matches no branch of the union (${names}); Avro JSON writes a union value as {"<branch>": value}`);
+  }
+  throw new FieldError(path, `${show(v)} matches several branches of the union (${names}): write it as {"<branch>": value}`);
+}
+
+/** An Avro value as one line of Avro's JSON encoding. */
+export function toJsonLine(type: avsc.Type, value: unknown): string {
+  return type.toString(value);
+}
