@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Consumer, KafkaMessage } from 'kafkajs';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, REGISTRY_HELP, connectAndAnnounce, runCommand, type Io } from './common.js';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, REGISTRY_HELP, connect, runCommand, type Io } from './common.js';
 import { FieldDecoder, isRecordProblem, parseDecodeFormat, type Decoded } from './console/decoders.js';
 import { KAFKA_HELP, KAFKA_OPTIONS, consoleFlag, kafkaSetup, withTopic } from './kafka/connect.js';
 
@@ -106,9 +106,9 @@ export async function consume(argv: string[], io: Io): Promise<number> {
     const valueFormat = parseDecodeFormat('--value-format', values['value-format'] ?? 'schema');
     const keyFormat = parseDecodeFormat('--key-format', values['key-format'] ?? 'string');
 
-    // Announce the registry on stderr: stdout carries records only.
+    // stdout carries records only, so the registry is not announced there.
     const needsRegistry = valueFormat !== 'string' && valueFormat !== 'bytes' ? true : print.key && keyFormat !== 'string' && keyFormat !== 'bytes';
-    const registry = needsRegistry ? connectAndAnnounce('consume', values, { ...io, stdout: () => undefined }, context) : undefined;
+    const registry = needsRegistry ? connect('consume', values, io, secrets) : undefined;
     const valueDecoder = new FieldDecoder(registry?.client, topic, valueFormat, false);
     const keyDecoder = new FieldDecoder(registry?.client, topic, keyFormat, true);
 
@@ -206,10 +206,10 @@ export async function consume(argv: string[], io: Io): Promise<number> {
         let id: number | undefined;
         try {
           id = decoder.needs(bytes);
-          if (id !== undefined) await decoder.load(id);
         } catch (e) {
-          if (!isRecordProblem(e)) throw e;
+          if (!isRecordProblem(e)) throw e; // not in the wire format: `line` reports it
         }
+        if (id !== undefined) await decoder.load(id);
       }
     };
 

@@ -7,7 +7,8 @@
  */
 import { createInterface } from 'node:readline';
 import type { IHeaders, Message, Producer } from 'kafkajs';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, REGISTRY_HELP, connectAndAnnounce, runCommand, splitPair, type Io } from './common.js';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, REGISTRY_HELP, connectAndAnnounce, exitCodeFor, runCommand, splitPair, type Io } from './common.js';
+import { RegistryError } from '../client/errors.js';
 import { fieldEncoder, parseConsoleFormat, schemaTypeOfFormat, type ConsoleFormat, type FieldEncoder, type SchemaSource } from './console/encoders.js';
 import { KAFKA_HELP, KAFKA_OPTIONS, consoleFlag, kafkaSetup, withTopic } from './kafka/connect.js';
 
@@ -129,6 +130,9 @@ export async function produce(argv: string[], io: Io): Promise<number> {
         return await fieldEncoder(registry?.client as never, topic, isKey, format, source);
       } catch (e) {
         if (e instanceof CliError) throw new CliError(`produce: ${e.message}`, e.exitCode);
+        // A registry that answered (refused the schema, unknown id or subject) is exit 1, like the other commands.
+        const cause = (e as { cause?: unknown }).cause;
+        if (cause instanceof RegistryError) throw new CliError(`produce: ${secrets.redact(e instanceof Error ? e.message : String(e))}`, exitCodeFor(cause));
         throw e;
       }
     };

@@ -48,6 +48,8 @@ export interface AvscAny {
 
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
+const MAX_LONG = 9007199254740990;
+const MIN_LONG = -(2 ** 52);
 
 function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
@@ -84,7 +86,11 @@ export function fromJson(t: AvscAny, v: unknown, path: string): unknown {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < INT_MIN || v > INT_MAX) throw new FieldError(path, `expected an int (32-bit integer), got ${show(v)}`);
       return v;
     case 'long':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new FieldError(path, `expected a long (an integer within ±2^53), got ${show(v)}`);
+      // The range avsc writes exactly: its zig-zag runs in float arithmetic, so below -2^52 it writes
+      // -n*2-1 rounded (-9007199254740990 comes out as +9007199254740990), while its own check accepts it.
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_LONG || v > MAX_LONG) {
+        throw new FieldError(path, `expected a long from ${MIN_LONG} to ${MAX_LONG} (the range avsc writes exactly), got ${show(v)}`);
+      }
       return v;
     case 'float':
     case 'double':

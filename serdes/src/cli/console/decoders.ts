@@ -82,9 +82,23 @@ export class FieldDecoder {
     return this.byId.has(id) ? undefined : id;
   }
 
-  /** Fetches schema `id` and prepares its decoder. */
+  /**
+   * Fetches schema `id` and prepares its decoder. When the id cannot serve (unknown, not of the expected
+   * type, unusable), every record with it fails with that error; a registry that cannot be reached throws.
+   */
   async load(id: number): Promise<void> {
     if (this.byId.has(id)) return;
+    try {
+      await this.loadUncached(id);
+    } catch (e) {
+      if (!isRecordProblem(e)) throw e;
+      this.byId.set(id, () => {
+        throw e;
+      });
+    }
+  }
+
+  private async loadUncached(id: number): Promise<void> {
     const client = this.client!;
     let info;
     try {

@@ -154,7 +154,13 @@ export function messageFromJson(type: protobuf.Type, v: unknown, path = ''): Rec
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, defaults: true, json: true };
 
-/** A decoded message as one JSON line: 64-bit integers as exact strings, enums by name, bytes as base64. */
+/** toObject writes unset message fields as null; proto3 JSON leaves them out (no other value is null). */
+const dropNull = (_key: string, v: unknown): unknown => (v === null ? undefined : v);
+
+/**
+ * A decoded message as one JSON line: scalar fields with their defaults, unset message fields left out,
+ * 64-bit integers as exact strings, enums by name, bytes as base64.
+ */
 export function messageToJsonLine(type: protobuf.Type, message: protobuf.Message): string {
-  return JSON.stringify(type.toObject(message, TO_OBJECT));
+  return JSON.stringify(type.toObject(message, TO_OBJECT), dropNull);
 }
