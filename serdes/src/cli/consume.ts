@@ -65,6 +65,8 @@ const OPTIONS = {
 
 const CONSOLE_KEYS = ['print.key', 'print.offset', 'print.partition', 'print.schema.ids', 'print.headers', 'print.timestamp', 'skip.message.on.error'];
 const MAX_LISTED = 100;
+/** Output is written once this many characters are ready. */
+const OUT_CHUNK = 64 * 1024;
 
 function nonNegative(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -134,8 +136,9 @@ export async function consume(argv: string[], io: Io): Promise<number> {
     const position = new Map(start);
 
     const consumer: Consumer = kafka.consumer({
-      maxBytes: 16 << 20,
-      maxBytesPerPartition: 4 << 20,
+      // Batches of about 1 MiB: a whole topic in one batch keeps every decoded record alive at once.
+      maxBytes: 8 << 20,
+      maxBytesPerPartition: 1 << 20,
       maxWaitTimeInMs: 250,
       ...setup.settings.consumer,
       groupId: values.group ?? setup.settings.consumer.groupId ?? `serdes-console-${randomUUID()}`,
@@ -197,20 +200,28 @@ export async function consume(argv: string[], io: Io): Promise<number> {
       return `${s}}`;
     };
 
-    /** Loads the schemas a record needs; a record problem is left for `line` to throw again. */
-    const load = async (m: KafkaMessage): Promise<void> => {
-      const todo: Array<[FieldDecoder, Buffer]> = [];
-      if (m.value !== null) todo.push([valueDecoder, m.value]);
-      if (print.key && m.key !== null) todo.push([keyDecoder, m.key]);
-      for (const [decoder, bytes] of todo) {
+    /**
+     * Loads the schemas a record needs (undefined when they are loaded already, the common case: no
+     * promise per record); a record problem is left for `line` to throw again.
+     */
+    const load = (m: KafkaMessage): Promise<void> | undefined => {
+      let todo: Array<[FieldDecoder, number]> | undefined;
+      const check = (decoder: FieldDecoder, bytes: Buffer | null): void => {
+        if (bytes === null) return;
         let id: number | undefined;
         try {
           id = decoder.needs(bytes);
         } catch (e) {
           if (!isRecordProblem(e)) throw e; // not in the wire format: `line` reports it
         }
-        if (id !== undefined) await decoder.load(id);
-      }
+        if (id !== undefined) (todo ??= []).push([decoder, id]);
+      };
+      check(valueDecoder, m.value);
+      if (print.key) check(keyDecoder, m.key);
+      if (todo === undefined) return undefined;
+      return (async () => {
+        for (const [decoder, id] of todo) await decoder.load(id);
+      })();
     };
 
     consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -226,7 +237,6 @@ export async function consume(argv: string[], io: Io): Promise<number> {
       if (!done) {
         await consumer.run({
           autoCommit: false,
-          eachBatchAutoResolve: false,
           eachBatch: async ({ batch }) => {
             if (done || !read.includes(batch.partition)) return;
             touch();
@@ -237,7 +247,8 @@ export async function consume(argv: string[], io: Io): Promise<number> {
               if (offset < position.get(batch.partition)!) continue;
               let text: string | undefined;
               try {
-                await load(m);
+                const loading = load(m);
+                if (loading !== undefined) await loading;
                 text = line(m, batch.partition);
               } catch (e) {
                 if (!isRecordProblem(e)) {
@@ -251,7 +262,14 @@ export async function consume(argv: string[], io: Io): Promise<number> {
                 io.stderr(`consume: partition ${err.partition} offset ${err.offset}: ${secrets.redact(err.error)}\n`);
                 if (!skipErrors) failed = err;
               }
-              if (text !== undefined) out += `${text}\n`;
+              if (text !== undefined) {
+                out += `${text}\n`;
+                // Written in chunks: one string per batch would be a rope of every line, kept until the end.
+                if (out.length >= OUT_CHUNK) {
+                  stdout.write(out);
+                  out = '';
+                }
+              }
               position.set(batch.partition, offset + 1);
               count++;
               if (failed !== undefined || (maxMessages !== undefined && count >= maxMessages)) {

@@ -16,13 +16,12 @@ import type avsc from 'avsc';
 import type { RegistryClient } from '../../client/client.js';
 import { RegistryError } from '../../client/errors.js';
 import type { SchemaType } from '../../formats/format.js';
-import { AvroDeserializer, avroType } from '../../serde/avro.js';
+import type { AvroDeserializer } from '../../serde/avro.js';
 import { DeserializationError, SerdeError, UnknownSchemaIdError, WireFormatError } from '../../serde/errors.js';
-import { ProtobufDeserializer } from '../../serde/protobuf.js';
+import type { ProtobufDeserializer } from '../../serde/protobuf.js';
 import { HEADER_SIZE, readSchemaId } from '../../wire.js';
 import { CliError } from '../common.js';
-import { toJsonLine } from './avro-json.js';
-import { messageToJsonLine } from './protobuf-json.js';
+import { avroJsonPrinter, type AvscAny } from './avro-json.js';
 
 export type DecodeFormat = 'schema' | 'avro' | 'protobuf' | 'jsonschema' | 'string' | 'bytes';
 
@@ -62,7 +61,6 @@ export class FieldDecoder {
   private readonly byId = new Map<number, ById>();
   private avro: AvroDeserializer | undefined;
   private proto: ProtobufDeserializer | undefined;
-  private readonly avroTypes = new Map<number, avsc.Type>();
 
   constructor(
     private readonly client: RegistryClient | undefined,
@@ -111,15 +109,19 @@ export class FieldDecoder {
     const expected = TYPE_OF[this.format];
     if (expected !== undefined && expected !== type) throw new DeserializationError(`schema id ${id} is a ${type} schema, not ${expected}`);
     const opts = { isKey: this.isKey };
+    // Each format's modules load only when a record needs them.
     if (type === 'AVRO') {
+      const { AvroDeserializer, avroType } = await import('../../serde/avro.js');
       this.avro ??= new AvroDeserializer(client, opts);
       await this.avro.prepare(id);
       const refs = await client.resolveReferences(info.references);
       const avroT = avroType({ schema: info.schema, schemaType: 'AVRO', ...(info.references ? { references: info.references } : {}) }, refs).type as avsc.Type;
-      this.avroTypes.set(id, avroT);
       const d = this.avro;
-      this.byId.set(id, (bytes) => toJsonLine(avroT, d.deserializeSync(this.topic, bytes)));
+      const print = avroJsonPrinter(avroT as unknown as AvscAny);
+      this.byId.set(id, (bytes) => print(d.deserializeSync(this.topic, bytes)));
     } else if (type === 'PROTOBUF') {
+      const { ProtobufDeserializer } = await import('../../serde/protobuf.js');
+      const { messageToJsonLine } = await import('./protobuf-json.js');
       this.proto ??= new ProtobufDeserializer(client, opts);
       await this.proto.prepare(id);
       const d = this.proto;

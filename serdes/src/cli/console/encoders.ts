@@ -11,15 +11,10 @@ import { readFile } from 'node:fs/promises';
 import type protobuf from 'protobufjs';
 import type { RegistryClient } from '../../client/client.js';
 import type { SchemaType } from '../../formats/format.js';
-import { parseProtobuf } from '../../formats/protobuf/index.js';
-import { AvroSerializer, avroType } from '../../serde/avro.js';
-import { JsonSerializer } from '../../serde/json.js';
-import { ProtobufSerializer } from '../../serde/protobuf.js';
 import type { Serializer, SerializerOptions } from '../../serde/serde.js';
 import { HEADER_SIZE } from '../../wire.js';
 import { CliError } from '../common.js';
 import { fromJson } from './avro-json.js';
-import { messageFromJson } from './protobuf-json.js';
 
 export type ConsoleFormat = 'avro' | 'protobuf' | 'jsonschema' | 'string' | 'bytes';
 
@@ -106,15 +101,18 @@ export async function fieldEncoder(
     options.useLatestVersion = true;
     options.latestCacheTtlMs = 0;
   }
+  // Each format's modules load only when used (ajv and protobufjs take a good part of a second to load).
+  const avro = format === 'avro' ? await import('../../serde/avro.js') : undefined;
+  const proto = format === 'protobuf' ? await import('../../serde/protobuf.js') : undefined;
   let serializer: Serializer<unknown, never>;
-  if (format === 'avro') serializer = new AvroSerializer(client, { ...options, ...(schemaText !== undefined ? { schema: schemaText } : {}) }) as never;
-  else if (format === 'protobuf') {
-    serializer = new ProtobufSerializer(client, {
+  if (avro) serializer = new avro.AvroSerializer(client, { ...options, ...(schemaText !== undefined ? { schema: schemaText } : {}) }) as never;
+  else if (proto) {
+    serializer = new proto.ProtobufSerializer(client, {
       ...options,
       ...(schemaText !== undefined ? { schema: schemaText } : {}),
       ...(source.messageType !== undefined ? { messageType: source.messageType } : {}),
     }) as never;
-  } else serializer = new JsonSerializer(client, { ...options, ...(schemaText !== undefined ? { schema: schemaText } : {}) }) as never;
+  } else serializer = new (await import('../../serde/json.js')).JsonSerializer(client, { ...options, ...(schemaText !== undefined ? { schema: schemaText } : {}) }) as never;
 
   const { subject, schemaId } = await serializer.prepare(topic);
   const registered = await client.getSchemaById(schemaId);
@@ -124,11 +122,12 @@ export async function fieldEncoder(
   const info = { schema: registered.schema, schemaType: type, ...(registered.references ? { references: registered.references } : {}) };
 
   let encode: (text: string) => Buffer;
-  if (format === 'avro') {
-    const avroT = avroType(info, references).type;
+  if (avro) {
+    const avroT = avro.avroType(info, references).type;
     encode = (text) => serializer.serializeSync(topic, fromJson(avroT as never, parseJson(text), '') as never);
-  } else if (format === 'protobuf') {
-    const schema = parseProtobuf(info.schema, references, { validate: false });
+  } else if (proto) {
+    const { messageFromJson } = await import('./protobuf-json.js');
+    const schema = (await import('../../formats/protobuf/index.js')).parseProtobuf(info.schema, references, { validate: false });
     const name = source.messageType?.replace(/^\./, '') ?? schema.messageTypes()[0];
     if (name === undefined) throw new CliError(`${what} schema id ${schemaId} declares no message type`);
     const msgType: protobuf.Type = schema.protobufRoot({ keepCase: false }).lookupType(name);
