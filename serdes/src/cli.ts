@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 /** `serdes <command>`: dispatches to the command modules in ./cli/. */
+import module from 'node:module';
 import { EXIT_OK, EXIT_USAGE, processIo, type Io } from './cli/common.js';
+
+// Node ≥ 22.1 keeps compiled modules on disk between runs (a console command starts often and loads
+// kafkajs, avsc, protobufjs or ajv); older Nodes have no such cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 

@@ -300,6 +300,11 @@ describe.skipIf(!B)('serdes produce / consume on a real broker', () => {
       const low = await produce(topic, args, `{"id":1}\t{"id":-4503599627370497,"item":"x","kind":"A","raw":"","amounts":[],"attrs":{},"choice":1}`);
       expect(low.code).toBe(1);
       expect(low.stderr).toContain('line 1: value: field "id": expected a long from -4503599627370496');
+      const nested = await produce(topic, args, `{"id":1}\t{"id":1,"item":"x","kind":"A","raw":"","amounts":[1,"x"],"attrs":{"a":"b","c":2},"choice":1}`);
+      expect(nested.code).toBe(1);
+      expect(nested.stderr).toContain('line 1: value: field "amounts[1]": expected a double, got "x"');
+      const inMap = await produce(topic, args, `{"id":1}\t{"id":1,"item":"x","kind":"A","raw":"","amounts":[],"attrs":{"a":"b","c":2},"choice":1}`);
+      expect(inMap.stderr).toContain('line 1: value: field "attrs.c": expected a string, got 2');
 
       // A bad key: the value of that line is not sent either.
       const skipped = await produce(

@@ -38,7 +38,7 @@ Records:
   --skip-errors             report records that do not decode and go on
   --group <id>              consumer group (default: a random one; offsets are never committed)
 ${KAFKA_HELP}Console settings for --property: print.key, print.offset, print.partition, print.schema.ids,
-print.headers, print.timestamp (true/false).
+print.headers, print.timestamp, skip.message.on.error (true/false).
 Output:
   --json                    a JSON summary on stderr at the end (records go to stdout)
 Exit codes: 0 ok, 1 a record did not decode, 2 usage, I/O, registry or broker error.
@@ -232,7 +232,7 @@ export async function consume(argv: string[], io: Io): Promise<number> {
     await consumer.connect();
     try {
       await consumer.subscribe({ topic, fromBeginning: values['from-beginning'] });
-      if (values['exit-at-end'] && atEnd()) stop();
+      if ((values['exit-at-end'] && atEnd()) || maxMessages === 0) stop();
       touch();
       if (!done) {
         await consumer.run({

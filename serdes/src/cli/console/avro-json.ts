@@ -51,129 +51,170 @@ const INT_MAX = 2 ** 31 - 1;
 const MAX_LONG = 9007199254740990;
 const MIN_LONG = -(2 ** 52);
 
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function latin1(path: string, v: unknown, what: string): Buffer {
-  if (typeof v !== 'string') throw new FieldError(path, `expected ${what} as a string of code points 0-255, got ${show(v)}`);
+function latin1(v: unknown, what: string): Buffer {
+  if (typeof v !== 'string') throw new FieldError('', `expected ${what} as a string of code points 0-255, got ${show(v)}`);
   for (let i = 0; i < v.length; i++) {
-    if (v.charCodeAt(i) > 0xff) throw new FieldError(path, `${what} string has a character above U+00FF at index ${i}`);
+    if (v.charCodeAt(i) > 0xff) throw new FieldError('', `${what} string has a character above U+00FF at index ${i}`);
   }
   return Buffer.from(v, 'latin1');
 }
 
-/** Whether `v` can be read as a value of `t` (cheap, structural; the conversion itself decides). */
+/** `e` (thrown at `key` of the value being converted) with `key` in front of its path. */
+function under(key: string, e: unknown): unknown {
+  if (!(e instanceof FieldError)) return e;
+  const path = e.path === '' ? key : e.path.startsWith('[') ? `${key}${e.path}` : `${key}.${e.path}`;
+  return new FieldError(path, e.problem);
+}
+
+/** Whether `v` can be read as a value of `t` (tried on a copy: conversion works in place). */
 function fits(t: AvscAny, v: unknown): boolean {
   try {
-    fromJson(t, v, '');
+    convert(t, v !== null && typeof v === 'object' ? structuredClone(v) : v);
     return true;
   } catch {
     return false;
   }
 }
 
-/** `v` (parsed JSON) as the value avsc writes for type `t`; throws FieldError naming the path. */
-export function fromJson(t: AvscAny, v: unknown, path: string): unknown {
+const recordFieldNames = new WeakMap<object, Set<string>>();
+
+/**
+ * `v` (parsed JSON) as the value avsc writes for type `t`, converted in place (records, arrays and maps
+ * are the parsed objects themselves, their members replaced where the JSON form differs); throws a
+ * FieldError naming the path (`path` is put in front of it). Paths are built only on failure.
+ */
+export function fromJson(t: AvscAny, v: unknown, path = ''): unknown {
+  try {
+    return convert(t, v);
+  } catch (e) {
+    throw path === '' ? e : under(path, e);
+  }
+}
+
+function convert(t: AvscAny, v: unknown): unknown {
   switch (t.typeName) {
     case 'null':
-      if (v !== null) throw new FieldError(path, `expected null, got ${show(v)}`);
+      if (v !== null) throw new FieldError('', `expected null, got ${show(v)}`);
       return null;
     case 'boolean':
-      if (typeof v !== 'boolean') throw new FieldError(path, `expected a boolean, got ${show(v)}`);
+      if (typeof v !== 'boolean') throw new FieldError('', `expected a boolean, got ${show(v)}`);
       return v;
     case 'int':
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT_MIN || v > INT_MAX) throw new FieldError(path, `expected an int (32-bit integer), got ${show(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT_MIN || v > INT_MAX) throw new FieldError('', `expected an int (32-bit integer), got ${show(v)}`);
       return v;
     case 'long':
       // The range avsc writes exactly: its zig-zag runs in float arithmetic, so below -2^52 it writes
       // -n*2-1 rounded (-9007199254740990 comes out as +9007199254740990), while its own check accepts it.
       if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_LONG || v > MAX_LONG) {
-        throw new FieldError(path, `expected a long from ${MIN_LONG} to ${MAX_LONG} (the range avsc writes exactly), got ${show(v)}`);
+        throw new FieldError('', `expected a long from ${MIN_LONG} to ${MAX_LONG} (the range avsc writes exactly), got ${show(v)}`);
       }
       return v;
     case 'float':
     case 'double':
-      if (typeof v !== 'number') throw new FieldError(path, `expected a ${t.typeName}, got ${show(v)}`);
+      if (typeof v !== 'number') throw new FieldError('', `expected a ${t.typeName}, got ${show(v)}`);
       return v;
     case 'string':
-      if (typeof v !== 'string') throw new FieldError(path, `expected a string, got ${show(v)}`);
+      if (typeof v !== 'string') throw new FieldError('', `expected a string, got ${show(v)}`);
       return v;
     case 'bytes':
-      return latin1(path, v, 'bytes');
+      return latin1(v, 'bytes');
     case 'fixed': {
-      const b = latin1(path, v, `fixed ${t.name}`);
-      if (b.length !== t.size) throw new FieldError(path, `expected ${t.size} bytes for fixed ${t.name}, got ${b.length}`);
+      const b = latin1(v, `fixed ${t.name}`);
+      if (b.length !== t.size) throw new FieldError('', `expected ${t.size} bytes for fixed ${t.name}, got ${b.length}`);
       return b;
     }
     case 'enum':
-      if (typeof v !== 'string' || !t.symbols!.includes(v)) throw new FieldError(path, `expected one of the symbols of enum ${t.name} (${t.symbols!.join(', ')}), got ${show(v)}`);
+      if (typeof v !== 'string' || !t.symbols!.includes(v)) throw new FieldError('', `expected one of the symbols of enum ${t.name} (${t.symbols!.join(', ')}), got ${show(v)}`);
       return v;
     case 'array': {
-      if (!Array.isArray(v)) throw new FieldError(path, `expected an array, got ${show(v)}`);
-      return v.map((x, i) => fromJson(t.itemsType!, x, `${path}[${i}]`));
+      if (!Array.isArray(v)) throw new FieldError('', `expected an array, got ${show(v)}`);
+      const items = t.itemsType!;
+      for (let i = 0; i < v.length; i++) {
+        try {
+          v[i] = convert(items, v[i]);
+        } catch (e) {
+          throw under(`[${i}]`, e);
+        }
+      }
+      return v;
     }
     case 'map': {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FieldError(path, `expected a map (JSON object), got ${show(v)}`);
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = fromJson(t.valuesType!, x, join(path, k));
-      return out;
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FieldError('', `expected a map (JSON object), got ${show(v)}`);
+      const m = v as Record<string, unknown>;
+      for (const k in m) {
+        try {
+          m[k] = convert(t.valuesType!, m[k]);
+        } catch (e) {
+          throw under(k, e);
+        }
+      }
+      return m;
     }
     case 'record':
     case 'error': {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FieldError(path, `expected a ${t.name} record (JSON object), got ${show(v)}`);
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FieldError('', `expected a ${t.name} record (JSON object), got ${show(v)}`);
       const obj = v as Record<string, unknown>;
-      const names = new Set(t.fields!.map((f) => f.name));
-      for (const k of Object.keys(obj)) {
-        if (!names.has(k)) throw new FieldError(join(path, k), `record ${t.name} has no such field (it has ${[...names].join(', ') || 'none'})`);
-      }
-      const out: Record<string, unknown> = {};
-      for (const f of t.fields!) {
-        const p = join(path, f.name);
-        if (!Object.prototype.hasOwnProperty.call(obj, f.name)) {
-          if (f.defaultValue() === undefined) throw new FieldError(p, 'is missing (the field has no default)');
+      const fields = t.fields!;
+      let names = recordFieldNames.get(t);
+      if (names === undefined) recordFieldNames.set(t, (names = new Set(fields.map((f) => f.name))));
+      let present = 0;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        const x = obj[f.name];
+        if (x === undefined && !Object.prototype.hasOwnProperty.call(obj, f.name)) {
+          if (f.defaultValue() === undefined) throw new FieldError(f.name, 'is missing (the field has no default)');
           continue; // avsc writes the default
         }
-        out[f.name] = fromJson(f.type, obj[f.name], p);
+        present++;
+        try {
+          obj[f.name] = convert(f.type, x);
+        } catch (e) {
+          throw under(f.name, e);
+        }
       }
-      return out;
+      if (Object.keys(obj).length !== present) {
+        for (const k of Object.keys(obj)) {
+          if (!names.has(k)) throw new FieldError(k, `record ${t.name} has no such field (it has ${[...names].join(', ') || 'none'})`);
+        }
+      }
+      return obj;
     }
     case 'union:unwrapped':
     case 'union:wrapped':
-      return unionFromJson(t, v, path);
+      return unionFromJson(t, v);
     default:
-      if (t.typeName.startsWith('logical:') && t.underlyingType) return fromJson(t.underlyingType, v, path);
-      throw new FieldError(path, `Avro type ${t.typeName} is not supported by the console producer`);
+      if (t.typeName.startsWith('logical:') && t.underlyingType) return convert(t.underlyingType, v);
+      throw new FieldError('', `Avro type ${t.typeName} is not supported by the console producer`);
   }
 }
 
-function unionFromJson(t: AvscAny, v: unknown, path: string): unknown {
+function unionFromJson(t: AvscAny, v: unknown): unknown {
   const branches = t.types!;
   const wrap = t.typeName === 'union:wrapped';
-  const as = (b: AvscAny, x: unknown, p: string): unknown => {
-    const value = fromJson(b, x, p);
+  const as = (b: AvscAny, x: unknown): unknown => {
+    const value = convert(b, x);
     return wrap && value !== null ? { [b.branchName!]: value } : value;
   };
   if (v === null) {
     if (branches.some((b) => b.typeName === 'null')) return null;
-    throw new FieldError(path, `null is not a branch of the union (${branches.map((b) => b.branchName).join(', ')})`);
+    throw new FieldError('', `null is not a branch of the union (${branches.map((b) => b.branchName).join(', ')})`);
   }
   // Avro's JSON encoding: {"<branch name>": value}.
   if (typeof v === 'object' && !Array.isArray(v)) {
     const keys = Object.keys(v);
     if (keys.length === 1) {
       const b = branches.find((x) => x.branchName === keys[0] || (x.name !== undefined && x.name.split('.').pop() === keys[0]));
-      if (b !== undefined && b.typeName !== 'null') return as(b, (v as Record<string, unknown>)[keys[0]!], path);
+      if (b !== undefined && b.typeName !== 'null') return as(b, (v as Record<string, unknown>)[keys[0]!]);
     }
   }
   // Plain JSON: the one branch that takes it.
   const candidates = branches.filter((b) => b.typeName !== 'null' && fits(b, v));
-  if (candidates.length === 1) return as(candidates[0]!, v, path);
+  if (candidates.length === 1) return as(candidates[0]!, v);
   const names = branches.map((b) => b.branchName).join(', ');
   if (candidates.length === 0) {
-    throw new FieldError(path, `${show(v)} matches no branch of the union (${names}); Avro JSON writes a union value as {"<branch>": value}`);
+    throw new FieldError('', `${show(v)} matches no branch of the union (${names}); Avro JSON writes a union value as {"<branch>": value}`);
   }
-  throw new FieldError(path, `${show(v)} matches several branches of the union (${names}): write it as {"<branch>": value}`);
+  throw new FieldError('', `${show(v)} matches several branches of the union (${names}): write it as {"<branch>": value}`);
 }
 
 type Printer = (v: unknown) => string;
