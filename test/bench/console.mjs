@@ -30,12 +30,13 @@ import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
 import { AvroSerializer, RegistryClient } from '../../serdes/dist/index.js';
 import { startBroker, stopBroker } from '../kafka/broker.mjs';
+import { BATCH, consumeCount, produceBytes } from './lib/kafkajs-bare.mjs';
 import { log, printHeader } from './lib/machine.mjs';
 import { CLI as REGISTRY_CLI, ROOT, startNodeServer } from './lib/processes.mjs';
 import { fmt, median } from './lib/stats.mjs';
 import { printTable } from './lib/table.mjs';
 
-const { Kafka, logLevel, Partitioners } = kafkajs;
+const { Kafka, logLevel } = kafkajs;
 const { values: opts } = parseArgs({
   options: {
     records: { type: 'string', default: process.env.RECORDS ?? '100000' },
@@ -44,7 +45,6 @@ const { values: opts } = parseArgs({
 });
 const N = Number(opts.records);
 const ROUNDS = Number(opts.rounds);
-const BATCH = 1000;
 const SERDES = join(ROOT, 'serdes/dist/cli.js');
 const WORK = join(ROOT, '.bench/console');
 
@@ -159,44 +159,14 @@ function run(args, { stdin = 'ignore', stdout = 'ignore', script = SERDES } = {}
 
 async function kafkajsProduce(topic) {
   const started = performance.now();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  for (let i = 0; i < N; i += BATCH) {
-    await producer.send({ topic, messages: bytes.slice(i, i + BATCH).map((value) => ({ key: null, value })) });
-  }
-  const ms = performance.now() - started;
-  await producer.disconnect();
-  return ms;
+  await produceBytes(kafka, topic, bytes);
+  return performance.now() - started;
 }
 
 async function kafkajsConsume(topic) {
   const started = performance.now();
-  // The fetch settings serdes consume uses.
-  const consumer = kafka.consumer({ groupId: `bench-console-${Math.random()}`, maxBytes: 8 << 20, maxBytesPerPartition: 1 << 20, maxWaitTimeInMs: 250 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let count = 0;
-  let size = 0;
   let ms = 0;
-  await new Promise((resolve, reject) => {
-    consumer
-      .run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            size += m.value.length;
-            if (++count === N) {
-              ms = performance.now() - started;
-              resolve();
-              return;
-            }
-          }
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  if (size === 0) throw new Error('nothing consumed');
+  await consumeCount(kafka, topic, N, () => (ms = performance.now() - started));
   return ms;
 }
 

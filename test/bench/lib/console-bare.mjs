@@ -4,13 +4,12 @@
  *
  *   node console-bare.mjs produce BROKERS TOPIC FILE    # FILE: pre-serialized values, each a 4-byte length then the bytes
  *   node console-bare.mjs consume BROKERS TOPIC N       # reads N records from the beginning, touching each value
- *
- * Same batch size (1,000 per request, one in flight) and fetch settings as serdes produce / consume.
  */
 import { readFileSync } from 'node:fs';
 import kafkajs from 'kafkajs';
+import { consumeCount, produceBytes } from './kafkajs-bare.mjs';
 
-const { Kafka, logLevel, Partitioners } = kafkajs;
+const { Kafka, logLevel } = kafkajs;
 const [mode, brokers, topic, arg] = process.argv.slice(2);
 const kafka = new Kafka({ clientId: 'bench-console-bare', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 
@@ -22,34 +21,9 @@ if (mode === 'produce') {
     values.push(data.subarray(pos + 4, pos + 4 + len));
     pos += 4 + len;
   }
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  for (let i = 0; i < values.length; i += 1000) {
-    await producer.send({ topic, messages: values.slice(i, i + 1000).map((value) => ({ key: null, value })) });
-  }
-  await producer.disconnect();
+  await produceBytes(kafka, topic, values);
 } else if (mode === 'consume') {
-  const n = Number(arg);
-  const consumer = kafka.consumer({ groupId: `bench-console-bare-${Math.random()}`, maxBytes: 8 << 20, maxBytesPerPartition: 1 << 20, maxWaitTimeInMs: 250 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let count = 0;
-  let size = 0;
-  await new Promise((resolve, reject) => {
-    consumer
-      .run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            size += m.value.length;
-            if (++count === n) return resolve();
-          }
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  if (size === 0) process.exitCode = 1;
+  await consumeCount(kafka, topic, Number(arg));
 } else {
   process.stderr.write('usage: console-bare.mjs produce|consume BROKERS TOPIC FILE|N\n');
   process.exitCode = 2;
