@@ -224,6 +224,12 @@ export async function consume(argv: string[], io: Io): Promise<number> {
       })();
     };
 
+    // kafkajs restarts the consumer after a retriable failure; one it gives up on ends the command.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      fatal = payload.error;
+      stop();
+    });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       for (const [p, s] of start) consumer.seek({ topic, partition: p, offset: String(s) });
       const others = partitions.filter((p) => !read.includes(p));
