@@ -17,7 +17,8 @@ import { confluentClient, CUSTOMER_SCHEMA, CUSTOMER_VALUE, orderTypes, PAYMENT_V
 import { newTopic, readRaw, sendRaw } from './helpers.js';
 
 const B = KAFKA_BOOTSTRAP_SERVERS;
-const LONG = 120_000;
+/** Generous: every test spawns several CLI processes, and the full suite runs files in parallel on 2 cores. */
+const LONG = 300_000;
 
 const AVRO_KEY = { type: 'record', name: 'OrderKey', namespace: 'console', fields: [{ name: 'id', type: 'long' }] };
 const AVRO_VALUE = {
