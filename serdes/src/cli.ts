@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 /** `serdes <command>`: dispatches to the command modules in ./cli/. */
+import module from 'node:module';
 import { EXIT_OK, EXIT_USAGE, processIo, type Io } from './cli/common.js';
+
+// Node ≥ 22.1 keeps compiled modules on disk between runs (a console command starts often and loads
+// kafkajs, avsc, protobufjs or ajv); older Nodes have no such cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -10,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'test-compatibility': async () => (await import('./cli/test-compatibility.js')).testCompatibility,
   download: async () => (await import('./cli/download.js')).download,
   codegen: async () => (await import('./cli/codegen.js')).codegen,
+  produce: async () => (await import('./cli/produce.js')).produce,
+  consume: async () => (await import('./cli/consume.js')).consume,
 };
 
 const HELP = `Usage: serdes <command> [options]
@@ -19,6 +26,8 @@ Commands:
   test-compatibility   test schema files against their subjects (exit code 1 when incompatible)
   download             write subjects' schemas to files
   codegen              generate TypeScript types and typed serializers from .avsc/.proto files or subjects
+  produce              send records read as JSON lines from stdin to a Kafka topic, serialized with schemas
+  consume              print a Kafka topic's records as JSON lines, decoded by the schema ids in their bytes
 
 Run serdes <command> --help for a command's options.
 Environment: SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO (user:password).

@@ -32,6 +32,8 @@ export interface Io {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Where `serdes produce` reads records (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export function processIo(): Io {

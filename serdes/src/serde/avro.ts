@@ -14,7 +14,8 @@
  */
 import avsc from 'avsc';
 import type { ResolvedReference } from '../formats/format.js';
-import { formatFor } from '../formats/index.js';
+// The Avro format module only: the formats index would load every format (ajv, protobufjs) for Avro users.
+import { avroFormat } from '../formats/avro/index.js';
 import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { HEADER_SIZE, writeHeader } from '../wire.js';
 import { compileAvroDecoder, type CompiledAvroDecoder } from './avro-decoder.js';
@@ -70,7 +71,7 @@ export interface AvroCompiled extends Compiled {
 export function avroType(info: SchemaInfo, references: readonly ResolvedReference[]): { type: AvscTypeInternal; recordName: string | undefined } {
   return viaFormatOr(
     () => {
-      const parsed = formatFor('AVRO')!.parse(info.schema, references, { validate: false }) as unknown as {
+      const parsed = avroFormat.parse(info.schema, references, { validate: false }) as unknown as {
         avscType?: () => avsc.Type;
         recordName(): string | undefined;
       };

@@ -13,7 +13,7 @@ import AjvDraft04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ResolvedReference } from '../formats/format.js';
-import { formatFor } from '../formats/index.js';
+import { jsonSchemaFormat } from '../formats/jsonschema/index.js';
 import type { RegistryClient, SchemaInfo } from '../client/client.js';
 import { HEADER_SIZE, writeHeader } from '../wire.js';
 import { DeserializationError, SerializationError } from './errors.js';
@@ -94,7 +94,7 @@ function localValidator(schema: unknown, references: readonly ResolvedReference[
 export function jsonValidator(info: SchemaInfo, references: readonly ResolvedReference[]): JsonCompiled {
   return viaFormatOr(
     () => {
-      const parsed = formatFor('JSON')!.parse(info.schema, references, { validate: false }) as unknown as {
+      const parsed = jsonSchemaFormat.parse(info.schema, references, { validate: false }) as unknown as {
         validator?: () => ValidateFunction;
         recordName(): string | undefined;
       };
