@@ -57,7 +57,7 @@ export async function startSecureRegistry(
   const db = backend === 'postgres' ? await freshDatabase('security') : undefined;
   const store = await createStore(
     backend === 'kafka'
-      ? { kafkaBootstrapServers: requireKafka(), schemasTopic: freshTopic('security') }
+      ? { kafkaBootstrapServers: requireKafka(), schemasTopic: freshTopic('security'), dekRegistryTopic: freshTopic('security-keys') }
       : db
         ? { databaseUrl: db.url }
         : { dataDir: 'memory://' },

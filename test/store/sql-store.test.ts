@@ -252,7 +252,7 @@ describe.skipIf(!DATABASE_URL)('Postgres', () => {
 announceKafkaSkip('KafkaStore');
 describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('Kafka', () => {
   storeContract('KafkaStore on a fresh topic', async () => ({
-    store: await createStore({ kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic('contract') }),
+    store: await createStore({ kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic('contract'), dekRegistryTopic: freshTopic('contract-keys') }),
     cleanup: async () => {},
   }));
 });
