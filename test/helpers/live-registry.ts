@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp } from '../../registry/src/app.js';
-import { createStore } from '../../registry/src/store/index.js';
+import { createStore, type StoreOptions } from '../../registry/src/store/index.js';
 import { announceKafkaSkip, freshTopic, KAFKA_BOOTSTRAP_SERVERS } from './kafka.js';
 import { announcePostgresSkip, DATABASE_URL, freshDatabase } from './postgres.js';
 
@@ -20,15 +20,22 @@ export interface LiveRegistry {
   close(): Promise<void>;
 }
 
+/** The store of a backend for a test: a fresh Postgres database's URL, fresh Kafka topics, or in-memory PGlite. */
+export function storeOptions(backend: Backend, label: string, databaseUrl?: string): StoreOptions {
+  if (backend === 'postgres') {
+    if (!databaseUrl) throw new Error('the postgres backend needs a database URL');
+    return { databaseUrl };
+  }
+  if (backend === 'kafka') {
+    if (!KAFKA_BOOTSTRAP_SERVERS) throw new Error('the kafka backend needs KAFKA_BOOTSTRAP_SERVERS');
+    return { kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS, schemasTopic: freshTopic(label), dekRegistryTopic: freshTopic(`${label}-keys`) };
+  }
+  return { dataDir: 'memory://' };
+}
+
 export async function startLiveRegistry(backend: Backend, label: string): Promise<LiveRegistry> {
   const db = backend === 'postgres' ? await freshDatabase(label) : undefined;
-  const store = await createStore(
-    db
-      ? { databaseUrl: db.url }
-      : backend === 'kafka'
-        ? { kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS!, schemasTopic: freshTopic(label), dekRegistryTopic: freshTopic(`${label}-keys`) }
-        : { dataDir: 'memory://' },
-  );
+  const store = await createStore(storeOptions(backend, label, db?.url));
   let app: FastifyInstance;
   try {
     app = await buildApp({ store, ownsStore: true });

@@ -16,14 +16,8 @@ import { buildApp, type AppOptions } from '../../registry/src/app.js';
 import { hashPassword } from '../../registry/src/security/passwords.js';
 import { SECURITY_DEFAULTS, type SecurityConfig } from '../../registry/src/security/options.js';
 import { createStore, type Store } from '../../registry/src/store/index.js';
-import type { Backend } from '../helpers/live-registry.js';
-import { freshTopic, KAFKA_BOOTSTRAP_SERVERS } from '../helpers/kafka.js';
+import { storeOptions, type Backend } from '../helpers/live-registry.js';
 import { freshDatabase } from '../helpers/postgres.js';
-
-function requireKafka(): string {
-  if (!KAFKA_BOOTSTRAP_SERVERS) throw new Error('the kafka backend needs KAFKA_BOOTSTRAP_SERVERS');
-  return KAFKA_BOOTSTRAP_SERVERS;
-}
 
 export const SR_JSON = 'application/vnd.schemaregistry.v1+json';
 
@@ -55,13 +49,7 @@ export async function startSecureRegistry(
   options: Omit<AppOptions, 'store' | 'ownsStore' | 'security'> = {},
 ): Promise<SecureRegistry> {
   const db = backend === 'postgres' ? await freshDatabase('security') : undefined;
-  const store = await createStore(
-    backend === 'kafka'
-      ? { kafkaBootstrapServers: requireKafka(), schemasTopic: freshTopic('security'), dekRegistryTopic: freshTopic('security-keys') }
-      : db
-        ? { databaseUrl: db.url }
-        : { dataDir: 'memory://' },
-  );
+  const store = await createStore(storeOptions(backend, 'security', db?.url));
   let app: FastifyInstance;
   try {
     app = await buildApp({ store, ownsStore: true, schemaWork: { threads: 0 }, ...options, security: { ...SECURITY_DEFAULTS, ...security } });
@@ -74,9 +62,10 @@ export async function startSecureRegistry(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   // Kafka: a one-member election makes this process the primary.
-  await store.replication?.join(`${security.tls ? 'https' : 'http'}://127.0.0.1:${port}`);
+  const url = `${security.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  await store.replication?.join(url);
   return {
-    url: `${security.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url,
     app,
     store,
     async close() {

@@ -10,7 +10,7 @@ import { compatibleChanges } from '../../../serdes/src/formats/jsonschema/compat
 import { maximumMatching } from '../../../serdes/src/formats/jsonschema/compatibility/matching.js';
 import type { Node } from '../../../serdes/src/formats/jsonschema/compatibility/model.js';
 import { jsonSchemaFormat, type JsonSchema } from '../../../serdes/src/formats/jsonschema/index.js';
-import { seededRandom as random } from '../../helpers/random.js';
+import { prng as random } from '../../helpers/prng.js';
 
 const parse = (text: string) => jsonSchemaFormat.parse(text) as JsonSchema;
 const issues = (older: string, newer: string, policy?: 'STRICT' | 'LENIENT') =>

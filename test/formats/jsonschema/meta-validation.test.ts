@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAjv, describeErrors, metaSchemaError } from '../../../serdes/src/formats/jsonschema/ajv.js';
 import { JSON_SCHEMA_DRAFTS, META_SCHEMA_URI } from '../../../serdes/src/formats/jsonschema/drafts.js';
-import { seededRandom as random } from '../../helpers/random.js';
+import { prng as random } from '../../helpers/prng.js';
 
 // Values that are equal in JSON but written differently, equal-looking values of different types, and
 // type names (valid and not) for `type` arrays.
