@@ -241,6 +241,12 @@ describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('registry processes on one Kafka topic
         else await new Promise((res) => setTimeout(res, 1_000));
       }
       expect(recovered, 'writes did not recover after the broker returned').toBeDefined();
+      await checkConsistency(node.url, ['down', 'down-2'], [a as Ack, recovered!]);
+      // The other process follows the topic: it converges on the same state (read-your-writes is promised
+      // on the node that answered, not at once on every node).
+      for (let t = 0; t < 60 && (await call(second.url, 'GET', `/subjects/down-2/versions/${recovered!.version}`)).status !== 200; t++) {
+        await new Promise((r) => setTimeout(r, 500));
+      }
       await checkConsistency(second.url, ['down', 'down-2'], [a as Ack, recovered!]);
     } finally {
       await stopBroker({ dir });

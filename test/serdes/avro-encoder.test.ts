@@ -42,7 +42,8 @@ describe('compiled Avro encoder', () => {
 
   it('writes long edge values and strings of every kind like avsc', () => {
     const long = avsc.Type.forSchema('long');
-    for (const v of [0, -1, 1, 63, -64, 64, 2 ** 30 - 1, 2 ** 30, -(2 ** 30), -(2 ** 30) - 1, 2 ** 31, -(2 ** 31), 2 ** 52, 9007199254740990, -9007199254740990]) {
+    // Below -2^52 avsc writes the wrong sign; avro-long.test.ts checks those against exact bytes.
+    for (const v of [0, -1, 1, 63, -64, 64, 2 ** 30 - 1, 2 ** 30, -(2 ** 30), -(2 ** 30) - 1, 2 ** 31, -(2 ** 31), 2 ** 52, 9007199254740990, -(2 ** 52)]) {
       expect(encode(long, v).equals(long.toBuffer(v))).toBe(true);
     }
     const int = avsc.Type.forSchema('int');

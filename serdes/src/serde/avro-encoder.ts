@@ -10,7 +10,7 @@
  */
 import type avsc from 'avsc';
 import { AvroCompiler, is } from './avro-compiler.js';
-import { Tap, type AvscTap, type AvscTypeInternal, type NodeBuffer } from './avsc-internal.js';
+import { WriteTap, writeLongSlow, type AvscTap, type AvscTypeInternal, type NodeBuffer } from './avsc-internal.js';
 
 /** Where the encoder writes: `buf` may be replaced by a bigger buffer while writing. */
 export interface EncodeState {
@@ -49,17 +49,6 @@ function grow(st: EncodeState, pos: number, need: number): NodeBuffer {
   old.copy(buf, 0, 0, pos);
   st.buf = buf;
   return buf;
-}
-
-/** Writes a zig-zag varint of a safe integer (beyond 30 bits in float arithmetic, as avsc does). */
-function writeLongSlow(buf: NodeBuffer, pos: number, n: number): number {
-  let f = n >= 0 ? n * 2 : -n * 2 - 1;
-  do {
-    const low = f & 0x7f;
-    f /= 128;
-    buf[pos++] = f >= 1 ? low | 0x80 : low;
-  } while (f >= 1);
-  return pos;
 }
 
 /**
@@ -271,5 +260,5 @@ class Compiler extends AvroCompiler {
 
 /** Compiles an encoder for `type` (accepts and writes what `type._write` does). */
 export function compileAvroEncoder(type: avsc.Type): CompiledAvroEncoder {
-  return new Compiler(new Tap(Buffer.alloc(0), 0)).build(type as AvscTypeInternal);
+  return new Compiler(new WriteTap(Buffer.alloc(0), 0)).build(type as AvscTypeInternal);
 }

@@ -3,7 +3,7 @@
  *
  * - `Type#_write(tap, value)` / `Type#_read(tap)` and `Resolver#_read(tap)`, for the types the compiled
  *   encoder/decoder leave to avsc and for reading with a reader schema (avsc's resolver);
- * - `Tap` from `avsc/lib/utils.js`, subclassed as ReadTap.
+ * - `Tap` from `avsc/lib/utils.js`, subclassed as ReadTap and WriteTap (exact longs).
  *
  * avsc's own Tap never fails on out-of-range reads (it returns garbage and leaves `pos` past the end, for
  * the caller to check afterwards). That is fine for valid bytes, but a corrupt array or map count makes
@@ -160,18 +160,41 @@ export function readVarint(buf: NodeBuffer, st: { pos: number }): number {
       return (n >> 1) ^ -(n & 1);
     }
   }
-  // Beyond 28 bits: float arithmetic, as avsc does (longs are JS numbers).
-  let f = n;
-  let fk = 268435456;
+  // Beyond 28 bits: float arithmetic (longs are JS numbers). The zig-zag value 2m + sign is never formed:
+  // past 2^53 a double cannot hold it exactly, and rounding would lose the sign bit (avsc's own readLong
+  // turns -2^52 - 1 into a positive number). The sign is bit 0 of the first byte; m is accumulated halved.
+  const sign = n & 1;
+  let m = n >>> 1;
+  let fk = 134217728; // 2^27: the next byte's weight in m
   do {
     if (pos >= len) throw new PastEndError(pos, len);
-    if (fk > 2 ** 63) throw new Error('varint longer than 64 bits');
+    if (fk > 2 ** 62) throw new Error('varint longer than 64 bits');
     b = buf[pos++]!;
-    f += (b & 0x7f) * fk;
+    m += (b & 0x7f) * fk;
     fk *= 128;
   } while (b & 0x80);
   st.pos = pos;
-  return (f % 2 ? -(f + 1) : f) / 2;
+  return sign ? -m - 1 : m;
+}
+
+/**
+ * Writes a zig-zag varint of any safe integer at `pos` (the caller reserved 10 bytes). Splits it into sign
+ * and magnitude m (n, or -n - 1 when negative) and writes 2m + sign without forming it: beyond 2^53 a
+ * double cannot hold it, and avsc's writeLong (which does form it) writes longs below -2^52 with the wrong
+ * sign. Out-of-range positions are ignored by the buffer, as avsc's Tap relies on.
+ */
+export function writeLongSlow(buf: NodeBuffer, pos: number, n: number): number {
+  const sign = n < 0 ? 1 : 0;
+  let m = sign ? -n - 1 : n;
+  let low = (m % 64) * 2 + sign;
+  m = Math.floor(m / 64);
+  while (m >= 1) {
+    buf[pos++] = low | 0x80;
+    low = m % 128;
+    m = Math.floor(m / 128);
+  }
+  buf[pos++] = low;
+  return pos;
 }
 
 interface ReadTapMethods {
@@ -267,3 +290,27 @@ export const ReadTap: new (buf: Buffer, pos?: number) => ReadTap = (() => {
   return Checked as unknown as new (buf: Buffer, pos?: number) => ReadTap;
 })();
 
+
+/**
+ * avsc's Tap with a `writeLong` that writes every safe integer exactly (writeLongSlow), for the types the
+ * compiled encoder leaves to avsc's `_write` (logical types, unions of records with dynamic branches).
+ */
+export const WriteTap: new (buf: Buffer, pos?: number) => AvscTap = (() => {
+  class Exact extends (Tap as unknown as TapConstructor) {}
+  const p = Exact.prototype as unknown as Record<string, unknown>;
+  const writeLong = function (this: AvscTap, n: number): void {
+    if (n >= -1073741824 && n < 1073741824) {
+      let m = n >= 0 ? n << 1 : (~n << 1) | 1;
+      while (m > 0x7f) {
+        this.buf[this.pos++] = (m & 0x7f) | 0x80;
+        m >>>= 7;
+      }
+      this.buf[this.pos++] = m;
+    } else {
+      this.pos = writeLongSlow(this.buf, this.pos, n);
+    }
+  };
+  p.writeLong = writeLong;
+  p.writeInt = writeLong;
+  return Exact;
+})();

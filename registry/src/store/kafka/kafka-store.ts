@@ -131,17 +131,21 @@ export class KafkaStore extends ViewReader implements Store, Replication {
   }
 
   private async load(): Promise<void> {
-    let readerStarted = false;
+    // Each reader starts once: retrying both after one of them failed would leave the other running twice.
+    const startedReaders = new Set<TopicReader>();
     while (!this.closed) {
       const admin = this.kafka.admin();
       try {
         await admin.connect();
-        await ensureSchemasTopic(admin, this.options.topic, this.options.replicationFactor);
-        await ensureSchemasTopic(admin, this.keysTopic, this.options.replicationFactor);
-        if (!readerStarted) {
-          await Promise.all([this.reader.start(), this.keysReader.start()]);
-          readerStarted = true;
-        }
+        await Promise.all([this.options.topic, this.keysTopic].map((t) => ensureSchemasTopic(admin, t, this.options.replicationFactor)));
+        await Promise.all(
+          [this.reader, this.keysReader]
+            .filter((r) => !startedReaders.has(r))
+            .map(async (r) => {
+              await r.start();
+              startedReaders.add(r);
+            }),
+        );
         const started = Date.now();
         for (const [reader, topic] of [[this.reader, this.options.topic], [this.keysReader, this.keysTopic]] as const) {
           const end = await this.endOffset(admin, topic);

