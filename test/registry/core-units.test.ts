@@ -172,6 +172,20 @@ describe('caches', () => {
     expect(lru.get(0)).toBeUndefined();
   });
 
+  it('LruCache with a weight holds at most maxWeight (plus the entry that filled a generation), whatever the count', () => {
+    const lru = new LruCache<string, string>(1_000, 100, (_k, v) => v.length);
+    const held = () => [...Array(40).keys()].filter((i) => lru.get(`k${i}`) !== undefined);
+    for (let i = 0; i < 40; i++) lru.set(`k${i}`, 'x'.repeat(30));
+    // Generations of 50 characters (two 30-character entries each): only the last two generations remain.
+    expect(held().length).toBeLessThanOrEqual(4);
+    expect(lru.get('k39')).toBe('x'.repeat(30));
+    expect(lru.get('k0')).toBeUndefined();
+    // Small entries: the count decides again.
+    const small = new LruCache<number, string>(3, 1_000_000, (_k, v) => v.length);
+    for (let i = 0; i < 10; i++) small.set(i, 'y');
+    expect(small.size).toBeLessThanOrEqual(6);
+  });
+
   it('LoadingCache does not store a load that an invalidation overtook', async () => {
     const cache = new LoadingCache<string, string>(10);
     let release!: () => void;

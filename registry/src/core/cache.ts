@@ -10,16 +10,24 @@
 /**
  * A bounded cache with approximately-LRU eviction in two generations: entries live in `young` or `old`;
  * a hit in `young` costs one Map lookup (no reordering on the hot path), a hit in `old` promotes the entry.
- * When `young` reaches `max` entries it becomes `old` and the previous `old` (entries not used for a whole
- * generation) is dropped. Between `max` and 2 × `max` entries are held once full.
+ * When `young` reaches `max` entries (or, with a `weigh` function, `maxWeight / 2` of weight) it becomes
+ * `old` and the previous `old` (entries not used for a whole generation) is dropped. Between `max` and
+ * 2 × `max` entries (at most `maxWeight` of weight, plus the one entry that filled a generation) are held.
  */
 export class LruCache<K, V> {
   private young = new Map<K, V>();
   private old = new Map<K, V>();
   private readonly generation: number;
+  private readonly generationWeight: number;
+  private youngWeight = 0;
 
-  constructor(max: number) {
+  constructor(
+    max: number,
+    maxWeight = Infinity,
+    private readonly weigh?: (key: K, value: V) => number,
+  ) {
     this.generation = Math.max(1, max);
+    this.generationWeight = weigh ? Math.max(1, maxWeight / 2) : Infinity;
   }
 
   get size(): number {
@@ -42,14 +50,18 @@ export class LruCache<K, V> {
   }
 
   private promote(key: K, value: V): void {
+    if (this.weigh && !this.young.has(key)) this.youngWeight += this.weigh(key, value);
     this.young.set(key, value);
-    if (this.young.size >= this.generation) {
+    if (this.young.size >= this.generation || this.youngWeight >= this.generationWeight) {
       this.old = this.young;
       this.young = new Map();
+      this.youngWeight = 0;
     }
   }
 
   delete(key: K): void {
+    const v = this.young.get(key);
+    if (v !== undefined && this.weigh) this.youngWeight -= this.weigh(key, v);
     this.young.delete(key);
     this.old.delete(key);
   }
@@ -57,6 +69,7 @@ export class LruCache<K, V> {
   clear(): void {
     this.young.clear();
     this.old.clear();
+    this.youngWeight = 0;
   }
 }
 

@@ -47,6 +47,9 @@ export interface LoaderLimits {
 
 export const DEFAULT_LOADER_LIMITS: Readonly<LoaderLimits> = { maxSchemaBytes: 8 * 1024 * 1024, maxReferences: DEFAULT_MAX_REFERENCES };
 
+/** Characters of schema text each of the loader's caches holds at most (besides its entry count). */
+const CACHE_CHARS = 32 * 1024 * 1024;
+
 export interface SchemaCacheSizes {
   submitted: number;
   stored: number;
@@ -73,15 +76,24 @@ function valueOf<T>(result: WorkResult<T>): T {
  */
 export class SchemaLoader {
   private readonly submitted: LruCache<string, PreparedSchema>;
-  private readonly stored: LruCache<string, SchemaSource>;
+  /** Stored schemas with references, by context and id. */
+  private readonly storedById: LruCache<string, SchemaSource>;
+  /**
+   * Stored schemas without references, by schema type then by the stored text itself: the record's own
+   * string is the key (no key built per lookup, which for a large schema meant copying its text each time).
+   */
+  private readonly storedByText = new Map<string, LruCache<string, SchemaSource>>();
+  private readonly storedSize: number;
 
   constructor(
     readonly work: SchemaWork,
     private readonly limits: Readonly<LoaderLimits> = DEFAULT_LOADER_LIMITS,
     sizes: SchemaCacheSizes = { submitted: 1_000, stored: 5_000 },
   ) {
-    this.submitted = new LruCache(sizes.submitted);
-    this.stored = new LruCache(sizes.stored);
+    // Bounded by characters too, so that large schemas cannot grow the heap without limit.
+    this.submitted = new LruCache(sizes.submitted, CACHE_CHARS, (key, p) => key.length + p.schema.length);
+    this.storedById = new LruCache(sizes.stored, CACHE_CHARS, (_key, source) => source.schema.length);
+    this.storedSize = sizes.stored;
   }
 
   /** The format for a schemaType; 42201 `Invalid schema type X` for unknown types. */
@@ -135,8 +147,17 @@ export class SchemaLoader {
    * text alone decides, so versions that differ only in metadata share one source (and one verdict).
    */
   async sourceOf(reader: StoreReader, record: SchemaRecord): Promise<SchemaSource> {
-    const key = record.references.length === 0 ? `${record.schemaType}\u0000${record.schema}` : `${record.context}\u0000${record.id}`;
-    const hit = this.stored.get(key);
+    let cache: LruCache<string, SchemaSource>;
+    let key: string;
+    if (record.references.length === 0) {
+      key = record.schema;
+      cache = this.storedByText.get(record.schemaType) ?? new LruCache(this.storedSize, CACHE_CHARS, (text) => text.length);
+      this.storedByText.set(record.schemaType, cache);
+    } else {
+      key = `${record.context}\u0000${record.id}`;
+      cache = this.storedById;
+    }
+    const hit = cache.get(key);
     if (hit) return hit;
     const format = this.formatOf(record.schemaType);
     // Stored schemas must load: no bound on their references beyond what registration allowed.
@@ -149,7 +170,7 @@ export class SchemaLoader {
       validate: false,
       normalize: false,
     };
-    this.stored.set(key, source);
+    cache.set(key, source);
     return source;
   }
 
@@ -165,11 +186,13 @@ export class SchemaLoader {
     }
   }
 
+  /** A purged id: its references may resolve differently if reused (a text alone always parses the same). */
   forget(context: string, id: number): void {
-    this.stored.delete(`${context}\u0000${id}`);
+    this.storedById.delete(`${context}\u0000${id}`);
   }
 
   forgetAll(): void {
-    this.stored.clear();
+    this.storedById.clear();
+    this.storedByText.clear();
   }
 }

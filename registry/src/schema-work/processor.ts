@@ -17,11 +17,18 @@ const fail = (failure: WorkFailure): { ok: false; failure: WorkFailure } => ({ o
 export class SchemaProcessor {
   private readonly parsed: LruCache<string, ParsedSchema>;
 
+  /**
+   * `cacheChars` bounds the cache by the characters of the cached sources too: a parsed schema holds
+   * 3-30× its text in heap (Protobuf the most), so a count bound alone let a few hundred large schemas
+   * fill the heap, and every collection then walked it (bench:complexity: registering a 240 KB .proto went
+   * from ~150 ms to ~600 ms once the cache held the run's earlier large schemas).
+   */
   constructor(
     private readonly limits: Readonly<SchemaLimits> | undefined,
     cacheSize = 2_000,
+    cacheChars = 8 * 1024 * 1024,
   ) {
-    this.parsed = new LruCache(cacheSize);
+    this.parsed = new LruCache(cacheSize, cacheChars, (key) => key.length);
   }
 
   run(task: WorkTask): WorkResult<unknown> {
