@@ -42,6 +42,8 @@ export interface RegistryConfig {
   schemaWorkers: number;
   /** Time budget of one schema operation on a worker, ms (422/42209 past it). */
   schemaWorkTimeoutMs: number;
+  /** Schema workers as threads of this process or as child processes. */
+  schemaWorkIsolation: 'thread' | 'process';
   /** Largest schema text, characters (422/42209 past it). */
   maxSchemaSize: number;
   /** Largest resolved reference tree of one schema. */
@@ -95,6 +97,7 @@ export const DEFAULTS: RegistryConfig = {
   logLevel: 'info',
   schemaWorkers: Math.min(availableParallelism(), 4),
   schemaWorkTimeoutMs: 10_000,
+  schemaWorkIsolation: 'thread',
   maxSchemaSize: 8 * 1024 * 1024,
   maxSchemaReferences: 2_000,
   schemaLimits: { ...DEFAULT_SCHEMA_LIMITS },
@@ -157,6 +160,7 @@ DEK registry (client-side field encryption; the registry unwraps keys only for s
 Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
   --schema-workers <n>          worker threads, 0 = none [SCHEMA_WORKERS] (default: cores, at most 4)
   --schema-work-timeout <time> budget of one parse or check, e.g. 10s, 500ms [SCHEMA_WORK_TIMEOUT] (default 10s)
+  --schema-work-isolation <thread|process> workers as threads or child processes [SCHEMA_WORK_ISOLATION] (default thread)
   --max-schema-size <size>      largest schema text [MAX_SCHEMA_SIZE] (default 8mb)
   --max-schema-references <n>   largest resolved reference tree [MAX_SCHEMA_REFERENCES] (default 2000)
   --max-schema-fields <n>       fields of one record/message/object [MAX_SCHEMA_FIELDS] (default 10000)
@@ -252,6 +256,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'log-level': { type: 'string' },
         'max-schema-size': { type: 'string' },
         'schema-work-timeout': { type: 'string' },
+        'schema-work-isolation': { type: 'string' },
         ...Object.fromEntries(INTEGER_SETTINGS.map(([, flag]) => [flag, { type: 'string' as const }])),
         quiet: { type: 'boolean', short: 'q' },
         ...SECURITY_FLAGS,
@@ -329,6 +334,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (logLevel) config.logLevel = parseLogLevel(...logLevel);
   const workTimeout = pick('schema-work-timeout', 'SCHEMA_WORK_TIMEOUT');
   if (workTimeout) config.schemaWorkTimeoutMs = parseDuration(...workTimeout);
+  const isolation = pick('schema-work-isolation', 'SCHEMA_WORK_ISOLATION');
+  if (isolation) {
+    if (isolation[0] !== 'thread' && isolation[0] !== 'process') throw new ConfigError(`${isolation[1]} must be thread or process, got "${isolation[0]}"`);
+    config.schemaWorkIsolation = isolation[0];
+  }
   const maxSchemaSize = pick('max-schema-size', 'MAX_SCHEMA_SIZE');
   if (maxSchemaSize) config.maxSchemaSize = parseSize(...maxSchemaSize);
   config.schemaLimits = { ...DEFAULTS.schemaLimits };

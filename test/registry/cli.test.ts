@@ -32,6 +32,7 @@ describe('configuration', () => {
         logLevel: 'info',
         schemaWorkers: Math.min(availableParallelism(), 4),
         schemaWorkTimeoutMs: 10_000,
+        schemaWorkIsolation: 'thread',
         maxSchemaSize: 8 * 1024 * 1024,
         maxSchemaReferences: 2_000,
         schemaLimits: { maxFields: 10_000, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 256 },
@@ -44,9 +45,10 @@ describe('configuration', () => {
   });
 
   it('reads the schema work settings and limits', () => {
-    const env = { SCHEMA_WORKERS: '0', SCHEMA_WORK_TIMEOUT: '250ms', MAX_SCHEMA_FIELDS: '50', MAX_SCHEMA_SIZE: '1mb' };
+    const env = { SCHEMA_WORKERS: '0', SCHEMA_WORK_TIMEOUT: '250ms', SCHEMA_WORK_ISOLATION: 'process', MAX_SCHEMA_FIELDS: '50', MAX_SCHEMA_SIZE: '1mb' };
     const config = loadConfig(['--max-schema-depth', '12', '--max-schema-references', '7'], env).config;
-    expect(config).toMatchObject({ schemaWorkers: 0, schemaWorkTimeoutMs: 250, maxSchemaSize: 1024 * 1024, maxSchemaReferences: 7 });
+    expect(config).toMatchObject({ schemaWorkers: 0, schemaWorkTimeoutMs: 250, schemaWorkIsolation: 'process', maxSchemaSize: 1024 * 1024, maxSchemaReferences: 7 });
+    expect(loadConfig([], {}).config.schemaWorkIsolation).toBe('thread');
     expect(config.schemaLimits).toEqual({ maxFields: 50, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 12 });
     // The defaults object itself is never changed by a load.
     expect(loadConfig([], {}).config.schemaLimits.maxFields).toBe(10_000);
@@ -94,6 +96,7 @@ describe('configuration', () => {
       [['--default-compatibility', 'SIDEWAYS'], {}, /--default-compatibility/],
       [['--log-level', 'loud'], {}, /--log-level/],
       [['--schema-work-timeout', '0'], {}, /--schema-work-timeout must be at least 1ms/],
+      [['--schema-work-isolation', 'fiber'], {}, /--schema-work-isolation must be thread or process, got "fiber"/],
       [[], { MAX_SCHEMA_FIELDS: 'many' }, /MAX_SCHEMA_FIELDS/],
       [[], { SCHEMA_WORKERS: '-1' }, /SCHEMA_WORKERS/],
       [['--nope'], {}, /nope/],

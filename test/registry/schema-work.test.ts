@@ -1,7 +1,8 @@
 /**
  * Schema work off the event loop: large schemas are parsed and checked on worker threads under a time
  * budget, reads keep being answered meanwhile, and bounds (schema size, reference trees) give 42209
- * instead of unbounded work. Real HTTP against buildApp over in-memory PGlite; real worker threads.
+ * instead of unbounded work. Real HTTP against buildApp over in-memory PGlite; real worker threads and real
+ * worker processes (SCHEMA_WORK_ISOLATION), the same tests for both.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCHEMA_LIMITS } from '@schemata/serdes';
@@ -19,6 +20,8 @@ async function start(options: Omit<AppOptions, 'store' | 'ownsStore'>): Promise<
   return registry.url;
 }
 
+type Isolation = 'thread' | 'process';
+
 /**
  * An Avro schema of `records` records with `fields` fields each (about 40 characters a field); with
  * `intField`, that field of the first record is an int (no default) instead of an optional string.
@@ -35,9 +38,10 @@ function bigAvro(records: number, fields: number, tag = '', intField?: number): 
   return JSON.stringify({ ...record(0), fields: [...record(0).fields, ...inner] });
 }
 
-describe('schema work on worker threads', () => {
+for (const isolation of ['thread', 'process'] as Isolation[]) {
+describe(`schema work on worker ${isolation === "thread" ? "threads" : "processes"}`, () => {
   it('answers a schema past the time budget with 42209, stores nothing, and keeps serving', async () => {
-    const url = await start({ schemaWork: { threads: 1, budgetMs: 1, inlineBytes: 1024 } });
+    const url = await start({ schemaWork: { isolation, threads: 1, budgetMs: 1, inlineBytes: 1024 } });
     const small = await call(url, 'POST', '/subjects/small/versions', { body: { schema: '"string"' } });
     expect(small.status).toBe(200);
 
@@ -46,7 +50,7 @@ describe('schema work on worker threads', () => {
     expect(heavy.json).toEqual({ error_code: 42209, message: 'Schema operation exceeded its time budget of 1 ms (SCHEMA_WORK_TIMEOUT)' });
     expect((await call(url, 'GET', '/subjects')).json).toEqual(['small']);
 
-    // The pool replaced the terminated worker; small schemas (inline) and reads are unaffected.
+    // The pool replaced the stopped worker; small schemas (inline) and reads are unaffected.
     expect((await call(url, 'POST', '/subjects/small2/versions', { body: { schema: '"int"' } })).status).toBe(200);
     expect((await call(url, 'GET', '/schemas/ids/1')).json.schema).toBe('"string"');
   });
@@ -67,14 +71,14 @@ describe('schema work on worker threads', () => {
       registry = undefined;
       return out;
     };
-    const onWorker = await answers({ threads: 1, inlineBytes: 0 });
+    const onWorker = await answers({ isolation, threads: 1, inlineBytes: 0 });
     const inline = await answers({ threads: 0 });
     expect(onWorker.map(([status]) => status)).toEqual([200, 200, 409, 422, 200]);
     expect(onWorker).toEqual(inline);
   });
 
   it('keeps answering reads while a heavy registration is parsed and checked', async () => {
-    const url = await start({ schemaWork: { threads: 1, budgetMs: 60_000 } });
+    const url = await start({ schemaWork: { isolation, threads: 1, budgetMs: 60_000 } });
     expect((await call(url, 'POST', '/subjects/small/versions', { body: { schema: '"string"' } })).status).toBe(200);
     const text = bigAvro(4, 5_000);
     let heavyDone = false;
@@ -92,6 +96,20 @@ describe('schema work on worker threads', () => {
     expect(readsWhileHeavy).toBeGreaterThanOrEqual(5);
   });
 
+  it('answers a schema that exhausts the worker heap with 42209, and the worker comes back', async () => {
+    const url = await start({ schemaWork: { isolation, threads: 1, inlineBytes: 0, workerMemoryMb: 32, budgetMs: 60_000 } });
+    const heavy = await call(url, 'POST', '/subjects/heavy/versions', { body: { schema: bigAvro(20, 5_000) } });
+    expect(heavy.status, heavy.text).toBe(422);
+    expect(heavy.json.error_code).toBe(42209);
+    expect(heavy.json.message).toMatch(/^Schema operation failed in its worker: /);
+    expect((await call(url, 'GET', '/subjects')).json).toEqual([]);
+    // A new worker takes the next large schema.
+    expect((await call(url, 'POST', '/subjects/ok/versions', { body: { schema: bigAvro(1, 100) } })).status).toBe(200);
+  });
+});
+}
+
+describe('schema work bounds', () => {
   it('answers a schema past a SchemaLimits bound with 42209 naming the limit, in every format, storing nothing', async () => {
     const url = await start({ schemaWork: { limits: { ...DEFAULT_SCHEMA_LIMITS, maxFields: 5 } } });
     const names = (n: number) => Array.from({ length: n }, (_, i) => `f${i}`);

@@ -1,18 +1,18 @@
 /**
  * Where schema work runs. Small schemas are parsed and compared on the calling thread (a round trip to a
- * worker costs more than the work); anything larger goes to a pool of worker threads (piscina) so the
- * event loop keeps serving reads while it runs, under a time budget: past it the worker is terminated
- * (piscina stops the thread running an aborted task) and the caller gets a `budget` failure, not a stall.
+ * worker costs more than the work); anything larger goes to a pool of lanes (lanes.ts: worker threads, or
+ * child processes with `isolation: 'process'`) so the event loop keeps serving reads while it runs, under a
+ * time budget: past it the lane's worker is stopped and replaced and the caller gets a `budget` failure,
+ * not a stall.
  *
  * The budget counts from the moment the task is queued. Queue waits are bounded too, since every running
  * task is bounded by the same budget; inline work is bounded by `inlineBytes`, not by the clock.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
 import type { CompatibilityIssue, CompatibilityOptions, SchemaLimits } from '@schemata/serdes';
 import { SchemaProcessor } from './processor.js';
 import { sourceSize, type PreparedText, type SchemaSource, type SchemaWork, type WorkResult, type WorkTask } from './types.js';
-import type { WorkerConfig } from './worker.js';
+import { ProcessLane, ThreadLane, type Lane } from './lanes.js';
 
 export interface SchemaWorkOptions {
   /** Worker threads; 0 runs everything inline (no budget enforcement). Default: the machine's cores. */
@@ -30,6 +30,8 @@ export interface SchemaWorkOptions {
   warm?: boolean;
   /** How far below the event loop the workers' CPU priority is (Linux nice value; 0: the same). */
   niceness?: number;
+  /** Worker threads, or child processes (their GC threads are lowered too; a crash stays in the child). */
+  isolation?: 'thread' | 'process';
 }
 
 export const SCHEMA_WORK_DEFAULTS = {
@@ -38,19 +40,13 @@ export const SCHEMA_WORK_DEFAULTS = {
   workerMemoryMb: 512,
   cacheSize: 2_000,
   niceness: 10,
+  isolation: 'thread',
 } as const;
-
-/** The built worker module (tests run the registry from its sources; workers always load the build). */
-function workerFile(): string {
-  const here = new URL(import.meta.url);
-  if (here.pathname.endsWith('.ts')) return new URL('../../dist/schema-work/worker.js', here).pathname;
-  return new URL('./worker.js', here).pathname;
-}
 
 export class PooledSchemaWork implements SchemaWork {
   private readonly inline: SchemaProcessor;
-  /** One single-thread pool per worker, so a task can go to the worker that already parsed its schemas. */
-  private pools: Piscina[] | undefined;
+  /** One lane per worker, so a task can go to the worker that already parsed its schemas. */
+  private lanes: Lane[] | undefined;
   private readonly inFlight: number[] = [];
   /** The worker whose parse cache holds a source (a registration's candidate is prepared, then checked). */
   private readonly home = new WeakMap<SchemaSource, number>();
@@ -79,30 +75,25 @@ export class PooledSchemaWork implements SchemaWork {
   }
 
   async close(): Promise<void> {
-    const pools = this.pools ?? [];
-    this.pools = undefined;
-    await Promise.all(pools.map((p) => p.destroy()));
+    const lanes = this.lanes ?? [];
+    this.lanes = undefined;
+    await Promise.all(lanes.map((l) => l.close()));
   }
 
-  private workers(): Piscina[] {
-    this.pools ??= Array.from({ length: this.threads }, () => {
+  private workers(): Lane[] {
+    this.lanes ??= Array.from({ length: this.threads }, () => {
       this.inFlight.push(0);
-      return new Piscina({
-        filename: workerFile(),
-        minThreads: 1,
-        maxThreads: 1,
-        idleTimeout: Number.MAX_SAFE_INTEGER,
-        // A 64 MB young generation: parsing large schemas allocates many short-lived objects, and V8's
-        // default (16 MB) made it 2-3× slower through scavenges (measured on Avro records of 10k+ fields).
-        resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemoryMb ?? SCHEMA_WORK_DEFAULTS.workerMemoryMb, maxYoungGenerationSizeMb: 64 },
-        workerData: {
+      const options = {
+        memoryMb: this.options.workerMemoryMb ?? SCHEMA_WORK_DEFAULTS.workerMemoryMb,
+        config: {
           limits: this.options.limits,
           cacheSize: this.options.cacheSize ?? SCHEMA_WORK_DEFAULTS.cacheSize,
           niceness: this.options.niceness ?? SCHEMA_WORK_DEFAULTS.niceness,
-        } satisfies WorkerConfig,
-      });
+        },
+      };
+      return (this.options.isolation ?? SCHEMA_WORK_DEFAULTS.isolation) === 'process' ? new ProcessLane(options) : new ThreadLane(options);
     });
-    return this.pools;
+    return this.lanes;
   }
 
   /** The idle worker that already parsed one of `sources`, else the least busy one. */
@@ -120,12 +111,12 @@ export class PooledSchemaWork implements SchemaWork {
     let size = 0;
     for (const s of sources) size += sourceSize(s);
     if (this.threads === 0 || size <= this.inlineBytes) return this.inline.run(task) as WorkResult<T>;
-    const pools = this.workers();
+    const lanes = this.workers();
     const i = this.pick(sources);
     const signal = AbortSignal.timeout(this.budgetMs);
     this.inFlight[i]!++;
     try {
-      const result = (await pools[i]!.run(task, { signal })) as WorkResult<T>;
+      const result = (await lanes[i]!.run(task, signal)) as WorkResult<T>;
       for (const s of sources) this.home.set(s, i);
       return result;
     } catch (e) {
