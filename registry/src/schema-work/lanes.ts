@@ -116,7 +116,8 @@ export class ProcessLane implements Lane {
   private spawn(): ChildProcess {
     const child = fork(builtFile('child.js'), [], {
       execArgv: [`--max-old-space-size=${this.options.memoryMb}`, `--max-semi-space-size=${YOUNG_MB / 2}`],
-      env: { ...process.env, SCHEMATA_WORKER_CONFIG: JSON.stringify(this.options.config) },
+      // Only its configuration: the registry's environment (database URL, KMS secret…) stays out of it.
+      env: { SCHEMATA_WORKER_CONFIG: JSON.stringify(this.options.config) },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
