@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientSettings } from '../../serdes/src/cli/kafka/client-config.js';
-import { parseProperties } from '../../serdes/src/cli/kafka/properties.js';
+import { parseProperties } from '../../serdes/src/kafka/properties.js';
 import { Secrets } from '../../serdes/src/cli/common.js';
 
 describe('Java properties', () => {

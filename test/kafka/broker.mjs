@@ -10,6 +10,12 @@
  * log and pid file; default .kafka/broker), KAFKA_CACHE_DIR (the jars, reused when present; default
  * .kafka/libs). Restarting an instance directory keeps its data and ports (tests stop and restart a broker
  * to take it away and bring it back). Tests import `startBroker` / `stopBroker` from here.
+ *
+ * `startBroker({ secure: { users } })` (tests only) adds a SASL_SSL listener to a new instance directory: a
+ * throwaway CA and a broker certificate for 127.0.0.1 made with keytool (Java's own, so nothing beyond the
+ * JDK the broker needs), SASL PLAIN and SCRAM-SHA-256 for each user (SCRAM credentials written by
+ * `StorageTool format --add-scram`, as KRaft wants them). The PLAINTEXT and controller listeners stay as
+ * they are (readiness check, inter-broker and controller traffic).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,16 +65,17 @@ function java(libs, mainClass, args, options = {}) {
   return spawnSync('java', ['-Xmx256m', '-cp', `${libs}/*`, mainClass, ...args], { encoding: 'utf8', ...options });
 }
 
-function serverProperties(dir, port, controllerPort) {
+function serverProperties(dir, port, controllerPort, secure) {
+  const extra = secure ? `,SASL_SSL://${HOST}:${secure.port}` : '';
   return `# Written by test/kafka/broker.mjs: one combined broker + controller for tests.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@${HOST}:${controllerPort}
-listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}
-advertised.listeners=PLAINTEXT://${HOST}:${port}
+listeners=PLAINTEXT://${HOST}:${port}${extra},CONTROLLER://${HOST}:${controllerPort}
+advertised.listeners=PLAINTEXT://${HOST}:${port}${extra}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL' : ''}
 log.dirs=${join(dir, 'data')}
 num.partitions=1
 auto.create.topics.enable=false
@@ -79,7 +86,59 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=1
 group.initial.rebalance.delay.ms=0
+${secure ? saslSslProperties(secure) : ''}`;
+}
+
+/** The SASL_SSL listener: the broker's PKCS#12 keystore, PLAIN users from JAAS, SCRAM users from the metadata log. */
+function saslSslProperties({ keystore, storePassword, users }) {
+  const plainUsers = users.map((u) => `user_${u.name}=${JSON.stringify(u.password)}`).join(' ');
+  return `# SASL_SSL for clients (the other listeners stay PLAINTEXT).
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=${keystore}
+listener.name.sasl_ssl.ssl.keystore.password=${storePassword}
+listener.name.sasl_ssl.ssl.key.password=${storePassword}
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 `;
+}
+
+function keytool(args) {
+  const r = spawnSync('keytool', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`keytool ${args[0]} failed (exit ${r.status ?? r.error?.message}):\n${r.stdout}${r.stderr}`);
+}
+
+/**
+ * A throwaway certificate authority in `dir`: `ca.p12` (its key) and `ca.pem` (its certificate, what a
+ * client trusts). Tests make a second one to show that a broker signed by another CA is refused.
+ */
+export function makeCa(dir, name = 'schemata-test-ca') {
+  mkdirSync(dir, { recursive: true });
+  const storePassword = 'test-ca-store';
+  const store = join(dir, 'ca.p12');
+  const pem = join(dir, 'ca.pem');
+  rmSync(store, { force: true });
+  keytool(['-genkeypair', '-alias', 'ca', '-keyalg', 'RSA', '-keysize', '2048', '-dname', `CN=${name}`, '-ext', 'bc:c', '-validity', '30',
+    '-storetype', 'PKCS12', '-keystore', store, '-storepass', storePassword]);
+  keytool(['-exportcert', '-rfc', '-alias', 'ca', '-keystore', store, '-storepass', storePassword, '-file', pem]);
+  return { store, storePassword, pem };
+}
+
+/** The broker's keystore (`broker.p12`): a key and a certificate for 127.0.0.1/localhost signed by `ca`. */
+function makeBrokerKeystore(dir, ca) {
+  const storePassword = 'test-broker-store';
+  const keystore = join(dir, 'broker.p12');
+  const csr = join(dir, 'broker.csr');
+  const crt = join(dir, 'broker.crt');
+  rmSync(keystore, { force: true });
+  const store = ['-storetype', 'PKCS12', '-keystore', keystore, '-storepass', storePassword];
+  keytool(['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-dname', `CN=${HOST}`, '-validity', '30', ...store]);
+  keytool(['-certreq', '-alias', 'broker', '-file', csr, ...store]);
+  keytool(['-gencert', '-alias', 'ca', '-keystore', ca.store, '-storepass', ca.storePassword, '-infile', csr, '-outfile', crt, '-rfc',
+    '-ext', `SAN=IP:${HOST},DNS:localhost`, '-validity', '30']);
+  keytool(['-importcert', '-noprompt', '-alias', 'ca', '-file', ca.pem, ...store]);
+  keytool(['-importcert', '-alias', 'broker', '-file', crt, ...store]);
+  return { keystore, storePassword };
 }
 
 const LOG4J2 = (dir) => `status = warn
@@ -116,6 +175,12 @@ function alive(pid) {
 function configuredPort(dir) {
   const m = /^listeners=PLAINTEXT:\/\/[^:]+:(\d+)/m.exec(readFileSync(join(dir, 'server.properties'), 'utf8'));
   return Number(m?.[1]);
+}
+
+/** The SASL_SSL listener of an instance directory and its CA, if it has one. */
+function configuredSecure(dir) {
+  const m = /^listeners=.*SASL_SSL:\/\/([^:,]+:\d+)/m.exec(readFileSync(join(dir, 'server.properties'), 'utf8'));
+  return m ? { bootstrap: m[1], ca: join(dir, 'tls', 'ca.pem') } : undefined;
 }
 
 /**
@@ -158,7 +223,7 @@ export function metadataAnswers(port, timeoutMs = 2000) {
  * resolves with its bootstrap address once it answers a metadata request. `port` applies only to a new
  * instance directory (0: a free one); an existing directory keeps its ports.
  */
-export async function startBroker({ dir = defaultDir(), port = Number(process.env.KAFKA_PORT ?? 9092), timeoutMs = 90_000 } = {}) {
+export async function startBroker({ dir = defaultDir(), port = Number(process.env.KAFKA_PORT ?? 9092), timeoutMs = 90_000, secure } = {}) {
   const libs = ensureLibs();
   mkdirSync(dir, { recursive: true });
   const running = readPid(dir);
@@ -166,11 +231,18 @@ export async function startBroker({ dir = defaultDir(), port = Number(process.en
   const props = join(dir, 'server.properties');
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
     const brokerPort = port === 0 ? await freePort() : port;
-    writeFileSync(props, serverProperties(dir, brokerPort, await freePort()));
+    let tls;
+    const scram = [];
+    if (secure) {
+      const ca = makeCa(join(dir, 'tls'));
+      tls = { ...makeBrokerKeystore(join(dir, 'tls'), ca), port: await freePort(), users: secure.users };
+      for (const u of secure.users) scram.push('--add-scram', `SCRAM-SHA-256=[name=${u.name},password=${u.password}]`);
+    }
+    writeFileSync(props, serverProperties(dir, brokerPort, await freePort(), tls));
     const uuid = java(libs, 'kafka.tools.StorageTool', ['random-uuid']);
     if (uuid.status !== 0) throw new Error(`StorageTool random-uuid failed:\n${uuid.stderr}`);
     // controller.quorum.voters is set, so no --standalone.
-    const format = java(libs, 'kafka.tools.StorageTool', ['format', '-t', uuid.stdout.trim(), '-c', props]);
+    const format = java(libs, 'kafka.tools.StorageTool', ['format', '-t', uuid.stdout.trim(), '-c', props, ...scram]);
     if (format.status !== 0) throw new Error(`StorageTool format failed:\n${format.stdout}${format.stderr}`);
   }
   writeFileSync(join(dir, 'log4j2.properties'), LOG4J2(dir));
@@ -186,7 +258,10 @@ export async function startBroker({ dir = defaultDir(), port = Number(process.en
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!alive(child.pid)) break;
-    if (await metadataAnswers(brokerPort)) return { bootstrap: `${HOST}:${brokerPort}`, pid: child.pid, dir };
+    if (await metadataAnswers(brokerPort)) {
+      const saslSsl = configuredSecure(dir);
+      return { bootstrap: `${HOST}:${brokerPort}`, pid: child.pid, dir, ...(saslSsl ? { saslSsl } : {}) };
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   const tail = (f) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').slice(-30).join('\n') : '');
