@@ -1,7 +1,7 @@
 /**
  * `--command-config` / `--property` for `serdes produce` and `serdes consume`: Java properties parsing and
  * the mapping of Kafka's client settings (SASL, TLS, producer and consumer settings) to kafkajs options.
- * No broker here: the broker side of SASL/TLS is not exercised (see NOTES.md).
+ * No broker here: the broker side of SASL/TLS is test/cluster/kafka-secure.test.ts.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -79,6 +79,9 @@ describe('Kafka client settings of the registry', () => {
       SCHEMA_REGISTRY_KAFKASTORE_SSL_CA_LOCATION: CA,
     });
     expect(config.kafkaClient!.connection().sasl).toEqual({ mechanism: 'scram-sha-512', username: 'registry', password: PASSWORD });
+    // An empty variable is a value: no host name check, as Confluent's images read it.
+    expect((config.kafkaClient!.connection().ssl as { checkServerIdentity?: () => unknown }).checkServerIdentity?.()).toBeUndefined();
+    expect((config.kafkaClient!.connection().ssl as { checkServerIdentity?: unknown }).checkServerIdentity).toBeTypeOf('function');
     expect(config.kafkaClient!.source).toBe(`--kafka-client-config ${f}, SCHEMA_REGISTRY_KAFKASTORE_* variables`);
     // Variables alone are enough.
     const env = loadConfig([], { ...KAFKA, SCHEMA_REGISTRY_KAFKASTORE_SECURITY_PROTOCOL: 'SSL' }).config.kafkaClient!;

@@ -84,10 +84,13 @@ function refuse(where: string, name: string, key: string): never {
   throw new KafkaConfigError(`${where}: unknown Kafka client setting ${JSON.stringify(name)}${hint}`);
 }
 
-/** `SCHEMA_REGISTRY_KAFKASTORE_SASL_JAAS_CONFIG` → `sasl.jaas.config` (Confluent's images map `_` to `.`). */
+/**
+ * `SCHEMA_REGISTRY_KAFKASTORE_SASL_JAAS_CONFIG` → `sasl.jaas.config` (Confluent's images map `_` to `.`).
+ * An empty variable counts: `…_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` is how host name checks are turned off.
+ */
 function fromEnv(env: NodeJS.ProcessEnv): Given[] {
   return Object.keys(env)
-    .filter((k) => k.startsWith(ENV_PREFIX) && env[k] !== undefined && env[k] !== '')
+    .filter((k) => k.startsWith(ENV_PREFIX) && env[k] !== undefined)
     .sort()
     .map((k) => ({ name: k, where: k, value: env[k]! }));
 }
