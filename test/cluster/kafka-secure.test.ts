@@ -224,6 +224,33 @@ describe.skipIf(!HAS_JAVA)('registry and console over SASL_SSL (dedicated broker
     expectNoSecret(output, 'the registry log');
   });
 
+  it('SSL with a client certificate from a PKCS#12 keystore: loads the topic; without the certificate the broker refuses', async () => {
+    const ssl = broker.ssl!;
+    const withCert = join(work, 'mtls.properties');
+    writeFileSync(
+      withCert,
+      [
+        'kafkastore.security.protocol=SSL',
+        'kafkastore.ssl.keystore.type=PKCS12',
+        `kafkastore.ssl.keystore.location=${ssl.keystore}`,
+        `kafkastore.ssl.keystore.password=${ssl.keystorePassword}`,
+        `kafkastore.ssl.ca.location=${ssl.ca}`,
+        '',
+      ].join('\n'),
+    );
+    const env = { ...storeEnv(), KAFKA_BOOTSTRAP_SERVERS: ssl.bootstrap };
+    const node = await startRegistryProcess({ ...env, KAFKA_CLIENT_CONFIG: withCert });
+    running.push(node);
+    expect((await call(node.url, 'GET', '/subjects/orders-value/versions')).json).toEqual([1, 2]);
+
+    const withoutCert = join(work, 'no-cert.properties');
+    writeFileSync(withoutCert, `security.protocol=SSL\nssl.ca.location=${ssl.ca}\n`);
+    const { output, listened } = await watchRegistry({ ...env, KAFKA_CLIENT_CONFIG: withoutCert }, /refused the client certificate/);
+    expect(listened).toBe(false);
+    expect(output).toMatch(/retrying: the broker refused the client certificate \(ERR_SSL_[A-Z0-9_]+\): check ssl.keystore.location/);
+    expect(output).not.toContain(ssl.keystorePassword);
+  });
+
   it('serdes produce / consume with --command-config over SASL_SSL round-trip records; a wrong password fails clearly', async () => {
     const registry = running[0]!.url;
     const commandConfig = join(work, 'client.properties');

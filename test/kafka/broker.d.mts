@@ -10,8 +10,9 @@ export interface BrokerOptions {
   port?: number;
   timeoutMs?: number;
   /**
-   * Only for a new instance directory: also a SASL_SSL listener (a throwaway CA and broker certificate for
-   * 127.0.0.1; each user may log in with PLAIN or SCRAM-SHA-256).
+   * Only for a new instance directory: also a SASL_SSL listener (each user may log in with PLAIN or
+   * SCRAM-SHA-256) and an SSL listener that requires a client certificate; a throwaway CA signs the
+   * broker's certificate (for 127.0.0.1 and localhost) and one client certificate.
    */
   secure?: { users: BrokerUser[] };
 }
@@ -22,6 +23,8 @@ export interface RunningBroker {
   dir: string;
   /** The SASL_SSL listener and the PEM certificate of the CA that signed the broker's certificate. */
   saslSsl?: { bootstrap: string; ca: string };
+  /** The SSL listener (client certificate required), its CA, and a client keystore (PKCS#12) it accepts. */
+  ssl?: { bootstrap: string; ca: string; keystore: string; keystorePassword: string };
 }
 export function defaultDir(): string;
 export function ensureLibs(): string;

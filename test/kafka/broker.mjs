@@ -11,11 +11,12 @@
  * .kafka/libs). Restarting an instance directory keeps its data and ports (tests stop and restart a broker
  * to take it away and bring it back). Tests import `startBroker` / `stopBroker` from here.
  *
- * `startBroker({ secure: { users } })` (tests only) adds a SASL_SSL listener to a new instance directory: a
- * throwaway CA and a broker certificate for 127.0.0.1 made with keytool (Java's own, so nothing beyond the
- * JDK the broker needs), SASL PLAIN and SCRAM-SHA-256 for each user (SCRAM credentials written by
- * `StorageTool format --add-scram`, as KRaft wants them). The PLAINTEXT and controller listeners stay as
- * they are (readiness check, inter-broker and controller traffic).
+ * `startBroker({ secure: { users } })` (tests only) adds two listeners to a new instance directory: SASL_SSL
+ * (SASL PLAIN and SCRAM-SHA-256 for each user; SCRAM credentials written by `StorageTool format
+ * --add-scram`, as KRaft wants them) and SSL requiring a client certificate (one is made, in a PKCS#12
+ * keystore). Certificates come from a throwaway CA made with keytool (Java's own, so nothing beyond the JDK
+ * the broker needs); the broker's names 127.0.0.1 and localhost. The PLAINTEXT and controller listeners
+ * stay as they are (readiness check, inter-broker and controller traffic).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,7 +67,7 @@ function java(libs, mainClass, args, options = {}) {
 }
 
 function serverProperties(dir, port, controllerPort, secure) {
-  const extra = secure ? `,SASL_SSL://${HOST}:${secure.port}` : '';
+  const extra = secure ? `,SASL_SSL://${HOST}:${secure.port},SSL://${HOST}:${secure.sslPort}` : '';
   return `# Written by test/kafka/broker.mjs: one combined broker + controller for tests.
 process.roles=broker,controller
 node.id=1
@@ -75,7 +76,7 @@ listeners=PLAINTEXT://${HOST}:${port}${extra},CONTROLLER://${HOST}:${controllerP
 advertised.listeners=PLAINTEXT://${HOST}:${port}${extra}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL' : ''}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL,SSL:SSL' : ''}
 log.dirs=${join(dir, 'data')}
 num.partitions=1
 auto.create.topics.enable=false
@@ -89,17 +90,24 @@ group.initial.rebalance.delay.ms=0
 ${secure ? saslSslProperties(secure) : ''}`;
 }
 
-/** The SASL_SSL listener: the broker's PKCS#12 keystore, PLAIN users from JAAS, SCRAM users from the metadata log. */
-function saslSslProperties({ keystore, storePassword, users }) {
+/**
+ * SASL_SSL (PLAIN users from JAAS, SCRAM users from the metadata log) and SSL with client certificates
+ * signed by the CA; both present the broker's PKCS#12 keystore.
+ */
+function saslSslProperties({ keystore, storePassword, caPem, users }) {
   const plainUsers = users.map((u) => `user_${u.name}=${JSON.stringify(u.password)}`).join(' ');
-  return `# SASL_SSL for clients (the other listeners stay PLAINTEXT).
+  const keystoreOf = (listener) => `listener.name.${listener}.ssl.keystore.type=PKCS12
+listener.name.${listener}.ssl.keystore.location=${keystore}
+listener.name.${listener}.ssl.keystore.password=${storePassword}
+listener.name.${listener}.ssl.key.password=${storePassword}
+`;
+  return `# SASL_SSL and SSL for clients (the other listeners stay PLAINTEXT).
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256
-listener.name.sasl_ssl.ssl.keystore.type=PKCS12
-listener.name.sasl_ssl.ssl.keystore.location=${keystore}
-listener.name.sasl_ssl.ssl.keystore.password=${storePassword}
-listener.name.sasl_ssl.ssl.key.password=${storePassword}
-listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};
+${keystoreOf('sasl_ssl')}listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};
 listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+${keystoreOf('ssl')}listener.name.ssl.ssl.client.auth=required
+listener.name.ssl.ssl.truststore.type=PEM
+listener.name.ssl.ssl.truststore.location=${caPem}
 `;
 }
 
@@ -124,20 +132,23 @@ export function makeCa(dir, name = 'schemata-test-ca') {
   return { store, storePassword, pem };
 }
 
-/** The broker's keystore (`broker.p12`): a key and a certificate for 127.0.0.1/localhost signed by `ca`. */
-function makeBrokerKeystore(dir, ca) {
-  const storePassword = 'test-broker-store';
-  const keystore = join(dir, 'broker.p12');
-  const csr = join(dir, 'broker.csr');
-  const crt = join(dir, 'broker.crt');
+/**
+ * A PKCS#12 keystore `<name>.p12` in `dir`: a key and a certificate for `cn` signed by `ca` (with the
+ * subject alternative names `san`, e.g. `IP:127.0.0.1,DNS:localhost`), and the CA's certificate.
+ */
+function makeKeystore(dir, ca, name, cn, san) {
+  const storePassword = `test-${name}-store`;
+  const keystore = join(dir, `${name}.p12`);
+  const csr = join(dir, `${name}.csr`);
+  const crt = join(dir, `${name}.crt`);
   rmSync(keystore, { force: true });
   const store = ['-storetype', 'PKCS12', '-keystore', keystore, '-storepass', storePassword];
-  keytool(['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-dname', `CN=${HOST}`, '-validity', '30', ...store]);
-  keytool(['-certreq', '-alias', 'broker', '-file', csr, ...store]);
+  keytool(['-genkeypair', '-alias', name, '-keyalg', 'RSA', '-keysize', '2048', '-dname', `CN=${cn}`, '-validity', '30', ...store]);
+  keytool(['-certreq', '-alias', name, '-file', csr, ...store]);
   keytool(['-gencert', '-alias', 'ca', '-keystore', ca.store, '-storepass', ca.storePassword, '-infile', csr, '-outfile', crt, '-rfc',
-    '-ext', `SAN=IP:${HOST},DNS:localhost`, '-validity', '30']);
+    ...(san ? ['-ext', `SAN=${san}`] : []), '-validity', '30']);
   keytool(['-importcert', '-noprompt', '-alias', 'ca', '-file', ca.pem, ...store]);
-  keytool(['-importcert', '-alias', 'broker', '-file', crt, ...store]);
+  keytool(['-importcert', '-alias', name, '-file', crt, ...store]);
   return { keystore, storePassword };
 }
 
@@ -177,10 +188,17 @@ function configuredPort(dir) {
   return Number(m?.[1]);
 }
 
-/** The SASL_SSL listener of an instance directory and its CA, if it has one. */
+/** The SASL_SSL and SSL listeners of an instance directory, its CA and the client keystore, if it has them. */
 function configuredSecure(dir) {
-  const m = /^listeners=.*SASL_SSL:\/\/([^:,]+:\d+)/m.exec(readFileSync(join(dir, 'server.properties'), 'utf8'));
-  return m ? { bootstrap: m[1], ca: join(dir, 'tls', 'ca.pem') } : undefined;
+  const props = readFileSync(join(dir, 'server.properties'), 'utf8');
+  const sasl = /^listeners=.*SASL_SSL:\/\/([^:,]+:\d+)/m.exec(props);
+  const ssl = /^listeners=.*[=,]SSL:\/\/([^:,]+:\d+)/m.exec(props);
+  if (!sasl || !ssl) return {};
+  const ca = join(dir, 'tls', 'ca.pem');
+  return {
+    saslSsl: { bootstrap: sasl[1], ca },
+    ssl: { bootstrap: ssl[1], ca, keystore: join(dir, 'tls', 'client.p12'), keystorePassword: 'test-client-store' },
+  };
 }
 
 /**
@@ -235,7 +253,9 @@ export async function startBroker({ dir = defaultDir(), port = Number(process.en
     const scram = [];
     if (secure) {
       const ca = makeCa(join(dir, 'tls'));
-      tls = { ...makeBrokerKeystore(join(dir, 'tls'), ca), port: await freePort(), users: secure.users };
+      const broker = makeKeystore(join(dir, 'tls'), ca, 'broker', HOST, `IP:${HOST},DNS:localhost`);
+      makeKeystore(join(dir, 'tls'), ca, 'client', 'schemata-test-client');
+      tls = { ...broker, caPem: ca.pem, port: await freePort(), sslPort: await freePort(), users: secure.users };
       for (const u of secure.users) scram.push('--add-scram', `SCRAM-SHA-256=[name=${u.name},password=${u.password}]`);
     }
     writeFileSync(props, serverProperties(dir, brokerPort, await freePort(), tls));
@@ -259,8 +279,7 @@ export async function startBroker({ dir = defaultDir(), port = Number(process.en
   while (Date.now() < deadline) {
     if (!alive(child.pid)) break;
     if (await metadataAnswers(brokerPort)) {
-      const saslSsl = configuredSecure(dir);
-      return { bootstrap: `${HOST}:${brokerPort}`, pid: child.pid, dir, ...(saslSsl ? { saslSsl } : {}) };
+      return { bootstrap: `${HOST}:${brokerPort}`, pid: child.pid, dir, ...configuredSecure(dir) };
     }
     await new Promise((r) => setTimeout(r, 250));
   }

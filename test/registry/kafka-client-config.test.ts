@@ -126,7 +126,7 @@ describe('Kafka client settings of the registry', () => {
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 
-  it('explains a refused login and an untrusted certificate under kafkajs’ retry errors, with passwords masked', () => {
+  it('explains a refused login, an untrusted certificate and a refused client certificate under kafkajs’ retry errors, with passwords masked', () => {
     const { config } = loadConfig([], { ...KAFKA, SCHEMA_REGISTRY_KAFKASTORE_SECURITY_PROTOCOL: 'SASL_SSL', SCHEMA_REGISTRY_KAFKASTORE_SASL_JAAS_CONFIG: JAAS });
     const client = config.kafkaClient!;
     const sasl = Object.assign(new Error('retries exceeded'), {
@@ -136,6 +136,8 @@ describe('Kafka client settings of the registry', () => {
     expect(saslText).toMatch(/^Kafka refused the SASL login \(SASL PLAIN authentication failed: bad password \*\*\*\*\): check .*sasl.jaas.config in SCHEMA_REGISTRY_KAFKASTORE_\* variables$/);
     const tls = Object.assign(new Error('Connection error: self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
     expect(explainKafkaError(new Error('outer', { cause: tls }), client)).toMatch(/^the broker's TLS certificate is not trusted \(SELF_SIGNED_CERT_IN_CHAIN: .*\): check ssl.truststore.location/);
+    const alert = Object.assign(new Error('Connection error: …sslv3 alert bad certificate…'), { code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' });
+    expect(explainKafkaError(alert, client)).toMatch(/^the broker refused the client certificate \(ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE\): check ssl.keystore.location/);
     expect(explainKafkaError(Object.assign(new Error('a'), { originalError: new Error('b') }))).toBe('a: b');
   });
 });

@@ -57,6 +57,14 @@ const UNTRUSTED = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** OpenSSL's codes for the broker's alert that it wants a (different) client certificate. */
+const CLIENT_CERT_REFUSED = new Set([
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+]);
+
 interface ErrorLike {
   name?: string;
   message?: string;
@@ -78,17 +86,19 @@ function chain(e: unknown): ErrorLike[] {
 
 /**
  * One line saying why Kafka could not be reached, naming the setting to look at when the cause is a refused
- * SASL login or an untrusted broker certificate (kafkajs buries both under retry errors); passwords of the
- * client settings masked.
+ * SASL login, an untrusted broker certificate or a refused client certificate (kafkajs buries them under
+ * retry errors); passwords of the client settings masked.
  */
 export function explainKafkaError(e: unknown, client?: KafkaClientConfig): string {
   const errors = chain(e);
   const where = client ? ` in ${client.source}` : ' (KAFKA_CLIENT_CONFIG)';
   const sasl = errors.find((x) => x.name === 'KafkaJSSASLAuthenticationError');
   const tls = errors.find((x) => x.code !== undefined && UNTRUSTED.has(x.code));
+  const refusedCert = errors.find((x) => x.code !== undefined && CLIENT_CERT_REFUSED.has(x.code));
   let text: string;
   if (sasl) text = `Kafka refused the SASL login (${sasl.message ?? ''}): check sasl.mechanism and the user and password of sasl.jaas.config${where}`;
   else if (tls) text = `the broker's TLS certificate is not trusted (${tls.code}: ${tls.message ?? ''}): check ssl.truststore.location / ssl.ca.location${where}`;
+  else if (refusedCert) text = `the broker refused the client certificate (${refusedCert.code}): check ssl.keystore.location or ssl.certificate.location and ssl.key.location${where}`;
   else text = errors.map((x) => x.message ?? String(x)).filter((m, i, all) => m !== '' && all.indexOf(m) === i).join(': ') || String(e);
   return client ? client.redact(text) : text;
 }
