@@ -24,8 +24,10 @@ async function main(): Promise<number> {
   // Loaded only now: `--help` and flag errors should not wait for fastify and the database drivers.
   if (command === 'migrate') {
     const { createStore } = await import('./store/index.js');
+    const { maskSecrets } = await import('./log.js');
     // Kafka: creates (or checks) the schemas topic and reads it once.
-    const store = await createStore(storeOptionsOf(config));
+    // Kafka retries until the broker answers: say why meanwhile (a refused login, an untrusted certificate).
+    const store = await createStore({ ...storeOptionsOf(config), onError: (message) => process.stderr.write(`schema-registry: ${maskSecrets(message)}\n`) });
     try {
       await store.open();
     } finally {

@@ -8,6 +8,8 @@ import { COMPATIBILITY_LEVELS, DEFAULT_SCHEMA_LIMITS, type CompatibilityLevel, t
 import { readFileSync } from 'node:fs';
 import { Secret } from './core/dek-registry/secret.js';
 import type { StoreOptions } from './store/index.js';
+import { KafkaConfigError } from '@schemata/serdes/kafka';
+import { loadKafkaClientConfig, type KafkaClientConfig } from './store/kafka/client-config.js';
 import { loadSecurityConfig, SECURITY_FLAGS, SECURITY_HELP } from './security/config.js';
 import { SECURITY_DEFAULTS, type SecurityConfig } from './security/options.js';
 
@@ -22,6 +24,8 @@ export interface RegistryConfig {
   dataDir: string;
   /** Kafka bootstrap servers: selects the Kafka store (the `_schemas` topic). */
   kafkaBootstrapServers?: string | undefined;
+  /** TLS, SASL, client.id and timeouts of the registry's Kafka clients (prints without its passwords). */
+  kafkaClient?: KafkaClientConfig | undefined;
   /** The Kafka store's topic. */
   schemasTopic: string;
   /** Replication factor for the topic when the registry creates it. */
@@ -139,6 +143,11 @@ Options (environment variable in brackets; flags win):
   --database-url <url>          postgres://… selects Postgres [DATABASE_URL]
   --data-dir <dir>              PGlite data directory when no Postgres URL is given [DATA_DIR] (default ./data)
   --kafka-bootstrap-servers <h:p,…> selects the Kafka store [KAFKA_BOOTSTRAP_SERVERS]
+  --kafka-client-config <file>  Kafka client settings in Java properties form: security.protocol,
+                                sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.* (PEM,
+                                PKCS12), client.id, timeouts; bare or with Confluent's kafkastore. prefix
+                                [KAFKA_CLIENT_CONFIG]; also [SCHEMA_REGISTRY_KAFKASTORE_<SETTING>] variables
+                                (e.g. ..._SASL_JAAS_CONFIG), which win over the file
   --schemas-topic <name>        the Kafka store's topic [SCHEMAS_TOPIC] (default _schemas)
   --topic-replication-factor <n> replication factor when creating the topic [KAFKA_TOPIC_REPLICATION_FACTOR] (default 1)
   --kafka-group-id <id>         consumer group electing the primary [KAFKA_GROUP_ID] (default schemata-<topic>)
@@ -243,6 +252,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         'database-url': { type: 'string' },
         'data-dir': { type: 'string' },
         'kafka-bootstrap-servers': { type: 'string' },
+        'kafka-client-config': { type: 'string' },
         'schemas-topic': { type: 'string' },
         'topic-replication-factor': { type: 'string' },
         'kafka-group-id': { type: 'string' },
@@ -305,6 +315,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (!/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/.test(kafka[0])) throw new ConfigError(`${kafka[1]} must be host:port[,host:port…], got "${kafka[0]}"`);
     config.kafkaBootstrapServers = kafka[0];
   }
+  config.kafkaClient = kafkaClientConfig(pick('kafka-client-config', 'KAFKA_CLIENT_CONFIG'), env, config.kafkaBootstrapServers);
   const topicName = (flag: string, envName: string): string | undefined => {
     const topic = pick(flag, envName);
     if (topic && !/^[\w.-]{1,249}$/.test(topic[0])) throw new ConfigError(`${topic[1]} must be a Kafka topic name (letters, digits, . _ -), got "${topic[0]}"`);
@@ -349,7 +360,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (key in config.schemaLimits) config.schemaLimits[key as keyof SchemaLimits] = n;
     else config[key as 'schemaWorkers' | 'maxSchemaReferences'] = n;
   }
-  config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) }, config.kafkaBootstrapServers);
+  const kafkaTarget = config.kafkaBootstrapServers ? { bootstrapServers: config.kafkaBootstrapServers, client: config.kafkaClient } : undefined;
+  config.security = loadSecurityConfig(pick, { integer: parseInteger, duration: parseDuration, error: (m) => new ConfigError(m) }, kafkaTarget);
   config.metrics = values.metrics === true || /^(true|1|yes)$/i.test(env.METRICS ?? '');
   const ui = pick('ui-enabled', 'UI_ENABLED');
   if (ui) config.ui = parseBoolean(...ui);
@@ -369,6 +381,19 @@ function localKmsSecret(file: [string, string] | undefined, fromEnv: string | un
     return new Secret(text);
   }
   return fromEnv !== undefined && fromEnv !== '' ? new Secret(fromEnv) : undefined;
+}
+
+/** The Kafka client settings (file and SCHEMA_REGISTRY_KAFKASTORE_* variables); they need the Kafka store. */
+function kafkaClientConfig(file: [string, string] | undefined, env: NodeJS.ProcessEnv, bootstrapServers: string | undefined): KafkaClientConfig | undefined {
+  let client: KafkaClientConfig | undefined;
+  try {
+    client = loadKafkaClientConfig(file, env);
+  } catch (e) {
+    if (e instanceof KafkaConfigError) throw new ConfigError(e.message);
+    throw e;
+  }
+  if (client && !bootstrapServers) throw new ConfigError(`${client.source} needs the Kafka store (KAFKA_BOOTSTRAP_SERVERS)`);
+  return client;
 }
 
 /** `export|import FILE`; undefined only with --help, which needs no FILE. */
@@ -395,9 +420,12 @@ export function maskUrl(url: string): string {
 
 /** How the store is named in logs: `kafka <servers> <topic>`, `postgres <masked url>` or `pglite <dir>`. */
 export function describeStore(
-  config: Pick<RegistryConfig, 'databaseUrl' | 'dataDir' | 'kafkaBootstrapServers'> & { schemasTopic?: string },
+  config: Pick<RegistryConfig, 'databaseUrl' | 'dataDir' | 'kafkaBootstrapServers'> & { schemasTopic?: string; kafkaClient?: KafkaClientConfig | undefined },
 ): string {
-  if (config.kafkaBootstrapServers) return `kafka ${config.kafkaBootstrapServers} topic ${config.schemasTopic ?? DEFAULTS.schemasTopic}`;
+  if (config.kafkaBootstrapServers) {
+    const client = config.kafkaClient ? `, client settings from ${config.kafkaClient.source}` : '';
+    return `kafka ${config.kafkaBootstrapServers} topic ${config.schemasTopic ?? DEFAULTS.schemasTopic}${client}`;
+  }
   return config.databaseUrl ? `postgres ${maskUrl(config.databaseUrl)}` : `pglite ${config.dataDir}`;
 }
 
@@ -407,6 +435,7 @@ export function storeOptionsOf(config: RegistryConfig): StoreOptions {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     kafkaBootstrapServers: config.kafkaBootstrapServers,
+    kafkaClient: config.kafkaClient,
     schemasTopic: config.schemasTopic,
     dekRegistryTopic: config.dekRegistryTopic,
     topicReplicationFactor: config.topicReplicationFactor,

@@ -1,14 +1,14 @@
 /**
  * `--command-config` / `--property` for `serdes produce` and `serdes consume`: Java properties parsing and
  * the mapping of Kafka's client settings (SASL, TLS, producer and consumer settings) to kafkajs options.
- * No broker here: the broker side of SASL/TLS is not exercised (see NOTES.md).
+ * No broker here: the broker side of SASL/TLS is test/cluster/kafka-secure.test.ts.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientSettings } from '../../serdes/src/cli/kafka/client-config.js';
-import { parseProperties } from '../../serdes/src/cli/kafka/properties.js';
+import { parseProperties } from '../../serdes/src/kafka/properties.js';
 import { Secrets } from '../../serdes/src/cli/common.js';
 
 describe('Java properties', () => {

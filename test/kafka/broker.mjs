@@ -10,6 +10,13 @@
  * log and pid file; default .kafka/broker), KAFKA_CACHE_DIR (the jars, reused when present; default
  * .kafka/libs). Restarting an instance directory keeps its data and ports (tests stop and restart a broker
  * to take it away and bring it back). Tests import `startBroker` / `stopBroker` from here.
+ *
+ * `startBroker({ secure: { users } })` (tests only) adds two listeners to a new instance directory: SASL_SSL
+ * (SASL PLAIN and SCRAM-SHA-256 for each user; SCRAM credentials written by `StorageTool format
+ * --add-scram`, as KRaft wants them) and SSL requiring a client certificate (one is made, in a PKCS#12
+ * keystore). Certificates come from a throwaway CA made with keytool (Java's own, so nothing beyond the JDK
+ * the broker needs); the broker's names 127.0.0.1 and localhost. The PLAINTEXT and controller listeners
+ * stay as they are (readiness check, inter-broker and controller traffic).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,16 +66,17 @@ function java(libs, mainClass, args, options = {}) {
   return spawnSync('java', ['-Xmx256m', '-cp', `${libs}/*`, mainClass, ...args], { encoding: 'utf8', ...options });
 }
 
-function serverProperties(dir, port, controllerPort) {
+function serverProperties(dir, port, controllerPort, secure) {
+  const extra = secure ? `,SASL_SSL://${HOST}:${secure.port},SSL://${HOST}:${secure.sslPort}` : '';
   return `# Written by test/kafka/broker.mjs: one combined broker + controller for tests.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@${HOST}:${controllerPort}
-listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}
-advertised.listeners=PLAINTEXT://${HOST}:${port}
+listeners=PLAINTEXT://${HOST}:${port}${extra},CONTROLLER://${HOST}:${controllerPort}
+advertised.listeners=PLAINTEXT://${HOST}:${port}${extra}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL,SSL:SSL' : ''}
 log.dirs=${join(dir, 'data')}
 num.partitions=1
 auto.create.topics.enable=false
@@ -79,7 +87,69 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=1
 group.initial.rebalance.delay.ms=0
+${secure ? saslSslProperties(secure) : ''}`;
+}
+
+/**
+ * SASL_SSL (PLAIN users from JAAS, SCRAM users from the metadata log) and SSL with client certificates
+ * signed by the CA; both present the broker's PKCS#12 keystore.
+ */
+function saslSslProperties({ keystore, storePassword, caPem, users }) {
+  const plainUsers = users.map((u) => `user_${u.name}=${JSON.stringify(u.password)}`).join(' ');
+  const keystoreOf = (listener) => `listener.name.${listener}.ssl.keystore.type=PKCS12
+listener.name.${listener}.ssl.keystore.location=${keystore}
+listener.name.${listener}.ssl.keystore.password=${storePassword}
+listener.name.${listener}.ssl.key.password=${storePassword}
 `;
+  return `# SASL_SSL and SSL for clients (the other listeners stay PLAINTEXT).
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256
+${keystoreOf('sasl_ssl')}listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+${keystoreOf('ssl')}listener.name.ssl.ssl.client.auth=required
+listener.name.ssl.ssl.truststore.type=PEM
+listener.name.ssl.ssl.truststore.location=${caPem}
+`;
+}
+
+function keytool(args) {
+  const r = spawnSync('keytool', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`keytool ${args[0]} failed (exit ${r.status ?? r.error?.message}):\n${r.stdout}${r.stderr}`);
+}
+
+/**
+ * A throwaway certificate authority in `dir`: `ca.p12` (its key) and `ca.pem` (its certificate, what a
+ * client trusts). Tests make a second one to show that a broker signed by another CA is refused.
+ */
+export function makeCa(dir, name = 'schemata-test-ca') {
+  mkdirSync(dir, { recursive: true });
+  const storePassword = 'test-ca-store';
+  const store = join(dir, 'ca.p12');
+  const pem = join(dir, 'ca.pem');
+  rmSync(store, { force: true });
+  keytool(['-genkeypair', '-alias', 'ca', '-keyalg', 'RSA', '-keysize', '2048', '-dname', `CN=${name}`, '-ext', 'bc:c', '-validity', '30',
+    '-storetype', 'PKCS12', '-keystore', store, '-storepass', storePassword]);
+  keytool(['-exportcert', '-rfc', '-alias', 'ca', '-keystore', store, '-storepass', storePassword, '-file', pem]);
+  return { store, storePassword, pem };
+}
+
+/**
+ * A PKCS#12 keystore `<name>.p12` in `dir`: a key and a certificate for `cn` signed by `ca` (with the
+ * subject alternative names `san`, e.g. `IP:127.0.0.1,DNS:localhost`), and the CA's certificate.
+ */
+function makeKeystore(dir, ca, name, cn, san) {
+  const storePassword = `test-${name}-store`;
+  const keystore = join(dir, `${name}.p12`);
+  const csr = join(dir, `${name}.csr`);
+  const crt = join(dir, `${name}.crt`);
+  rmSync(keystore, { force: true });
+  const store = ['-storetype', 'PKCS12', '-keystore', keystore, '-storepass', storePassword];
+  keytool(['-genkeypair', '-alias', name, '-keyalg', 'RSA', '-keysize', '2048', '-dname', `CN=${cn}`, '-validity', '30', ...store]);
+  keytool(['-certreq', '-alias', name, '-file', csr, ...store]);
+  keytool(['-gencert', '-alias', 'ca', '-keystore', ca.store, '-storepass', ca.storePassword, '-infile', csr, '-outfile', crt, '-rfc',
+    ...(san ? ['-ext', `SAN=${san}`] : []), '-validity', '30']);
+  keytool(['-importcert', '-noprompt', '-alias', 'ca', '-file', ca.pem, ...store]);
+  keytool(['-importcert', '-alias', name, '-file', crt, ...store]);
+  return { keystore, storePassword };
 }
 
 const LOG4J2 = (dir) => `status = warn
@@ -116,6 +186,19 @@ function alive(pid) {
 function configuredPort(dir) {
   const m = /^listeners=PLAINTEXT:\/\/[^:]+:(\d+)/m.exec(readFileSync(join(dir, 'server.properties'), 'utf8'));
   return Number(m?.[1]);
+}
+
+/** The SASL_SSL and SSL listeners of an instance directory, its CA and the client keystore, if it has them. */
+function configuredSecure(dir) {
+  const props = readFileSync(join(dir, 'server.properties'), 'utf8');
+  const sasl = /^listeners=.*SASL_SSL:\/\/([^:,]+:\d+)/m.exec(props);
+  const ssl = /^listeners=.*[=,]SSL:\/\/([^:,]+:\d+)/m.exec(props);
+  if (!sasl || !ssl) return {};
+  const ca = join(dir, 'tls', 'ca.pem');
+  return {
+    saslSsl: { bootstrap: sasl[1], ca },
+    ssl: { bootstrap: ssl[1], ca, keystore: join(dir, 'tls', 'client.p12'), keystorePassword: 'test-client-store' },
+  };
 }
 
 /**
@@ -158,7 +241,7 @@ export function metadataAnswers(port, timeoutMs = 2000) {
  * resolves with its bootstrap address once it answers a metadata request. `port` applies only to a new
  * instance directory (0: a free one); an existing directory keeps its ports.
  */
-export async function startBroker({ dir = defaultDir(), port = Number(process.env.KAFKA_PORT ?? 9092), timeoutMs = 90_000 } = {}) {
+export async function startBroker({ dir = defaultDir(), port = Number(process.env.KAFKA_PORT ?? 9092), timeoutMs = 90_000, secure } = {}) {
   const libs = ensureLibs();
   mkdirSync(dir, { recursive: true });
   const running = readPid(dir);
@@ -166,11 +249,20 @@ export async function startBroker({ dir = defaultDir(), port = Number(process.en
   const props = join(dir, 'server.properties');
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
     const brokerPort = port === 0 ? await freePort() : port;
-    writeFileSync(props, serverProperties(dir, brokerPort, await freePort()));
+    let tls;
+    const scram = [];
+    if (secure) {
+      const ca = makeCa(join(dir, 'tls'));
+      const broker = makeKeystore(join(dir, 'tls'), ca, 'broker', HOST, `IP:${HOST},DNS:localhost`);
+      makeKeystore(join(dir, 'tls'), ca, 'client', 'schemata-test-client');
+      tls = { ...broker, caPem: ca.pem, port: await freePort(), sslPort: await freePort(), users: secure.users };
+      for (const u of secure.users) scram.push('--add-scram', `SCRAM-SHA-256=[name=${u.name},password=${u.password}]`);
+    }
+    writeFileSync(props, serverProperties(dir, brokerPort, await freePort(), tls));
     const uuid = java(libs, 'kafka.tools.StorageTool', ['random-uuid']);
     if (uuid.status !== 0) throw new Error(`StorageTool random-uuid failed:\n${uuid.stderr}`);
     // controller.quorum.voters is set, so no --standalone.
-    const format = java(libs, 'kafka.tools.StorageTool', ['format', '-t', uuid.stdout.trim(), '-c', props]);
+    const format = java(libs, 'kafka.tools.StorageTool', ['format', '-t', uuid.stdout.trim(), '-c', props, ...scram]);
     if (format.status !== 0) throw new Error(`StorageTool format failed:\n${format.stdout}${format.stderr}`);
   }
   writeFileSync(join(dir, 'log4j2.properties'), LOG4J2(dir));
@@ -186,7 +278,9 @@ export async function startBroker({ dir = defaultDir(), port = Number(process.en
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!alive(child.pid)) break;
-    if (await metadataAnswers(brokerPort)) return { bootstrap: `${HOST}:${brokerPort}`, pid: child.pid, dir };
+    if (await metadataAnswers(brokerPort)) {
+      return { bootstrap: `${HOST}:${brokerPort}`, pid: child.pid, dir, ...configuredSecure(dir) };
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   const tail = (f) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').slice(-30).join('\n') : '');

@@ -21,7 +21,8 @@ const STDIO = '-';
 const IMPORT_MEMBER_URL = 'http://schema-registry-import.invalid';
 
 async function withStore<T>(config: RegistryConfig, fn: (store: Store) => Promise<T>, forWrites = false): Promise<T> {
-  const store = await createStore(storeOptionsOf(config));
+  // Kafka retries until the broker answers: say why meanwhile (a refused login, an untrusted certificate).
+  const store = await createStore({ ...storeOptionsOf(config), onError: (message) => process.stderr.write(`schema-registry: ${maskSecrets(message)}\n`) });
   try {
     await store.open();
     // Kafka: writes need this process to be the elected primary; with a registry running on the topic it

@@ -6,13 +6,11 @@
  * and counts them (logged once the broker is back), so a dead broker cannot grow the heap without bound.
  * `close()` sends what is queued before it returns.
  */
-import kafkajs, { type Kafka, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
+import { createKafkaClient, explainKafkaError, type Kafka, type KafkaTarget } from '../store/kafka/client.js';
 import type { AuditEvent, AuditSink } from './audit.js';
 
-const { Kafka: KafkaClient, logLevel } = kafkajs;
-
-export interface KafkaAuditOptions {
-  bootstrapServers: string;
+export interface KafkaAuditOptions extends KafkaTarget {
   topic: string;
   /** Lines kept while the broker cannot take them (default 100,000). */
   maxQueued?: number;
@@ -38,14 +36,7 @@ export class KafkaAuditSink implements AuditSink {
   private closed = false;
 
   constructor(private readonly options: KafkaAuditOptions) {
-    this.kafka = new KafkaClient({
-      clientId: 'schemata-audit',
-      brokers: options.bootstrapServers.split(',').map((b) => b.trim()).filter(Boolean),
-      connectionTimeout: 3_000,
-      requestTimeout: 10_000,
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 3_000 },
-    });
+    this.kafka = createKafkaClient(options, { clientId: 'schemata-audit', retries: 3 });
   }
 
   write(line: string, event: AuditEvent): void {
@@ -124,7 +115,7 @@ export class KafkaAuditSink implements AuditSink {
     } catch (err) {
       // Put the batch back in front (it is retried), and report the first failure of a run only.
       this.queue = batch.concat(this.queue);
-      if (!this.failing) this.options.onError(`audit log cannot write to Kafka topic ${this.options.topic}; events are queued`, err);
+      if (!this.failing) this.options.onError(`audit log cannot write to Kafka topic ${this.options.topic}; events are queued: ${explainKafkaError(err, this.options.client)}`, err);
       this.failing = true;
       await this.producer?.disconnect().catch(() => {});
       this.producer = undefined;

@@ -3,6 +3,7 @@
  * list for parseArgs, the help text, and the validated SecurityConfig. The value parsers are src/config.ts's,
  * passed in.
  */
+import type { KafkaTarget } from '../store/kafka/client.js';
 import { CLIENT_AUTH_MODES, type ClientAuth } from './tls.js';
 import { AUTH_METHODS, JWT_DEFAULTS, SECURITY_DEFAULTS, type AuthMethodName, type SecurityConfig } from './options.js';
 
@@ -75,8 +76,8 @@ function parseList<T extends string>(raw: string, allowed: readonly T[], source:
   return [...new Set(items as T[])];
 }
 
-/** `kafkaBootstrapServers`: the Kafka store's cluster, where an audit topic goes (none: no audit topic). */
-export function loadSecurityConfig(pick: Pick, parse: ValueParsers, kafkaBootstrapServers?: string): SecurityConfig {
+/** `kafka`: the Kafka store's cluster and client settings, where an audit topic goes (none: no audit topic). */
+export function loadSecurityConfig(pick: Pick, parse: ValueParsers, kafka?: KafkaTarget): SecurityConfig {
   const get = (flag: (typeof FLAGS)[number]) => pick(flag, envOf(flag));
   const value = (flag: (typeof FLAGS)[number]) => get(flag)?.[0];
   const config: SecurityConfig = { ...SECURITY_DEFAULTS, authMethods: [] };
@@ -125,9 +126,9 @@ export function loadSecurityConfig(pick: Pick, parse: ValueParsers, kafkaBootstr
   config.auditLog = value('audit-log');
   const auditTopic = get('audit-kafka-topic');
   if (auditTopic) {
-    if (!kafkaBootstrapServers) throw parse.error(`${auditTopic[1]} needs the Kafka store (KAFKA_BOOTSTRAP_SERVERS)`);
+    if (!kafka) throw parse.error(`${auditTopic[1]} needs the Kafka store (KAFKA_BOOTSTRAP_SERVERS)`);
     if (!/^[A-Za-z0-9._-]{1,249}$/.test(auditTopic[0])) throw parse.error(`${auditTopic[1]} must be a Kafka topic name (letters, digits, . _ -), got "${auditTopic[0]}"`);
-    config.auditKafka = { topic: auditTopic[0], bootstrapServers: kafkaBootstrapServers };
+    config.auditKafka = { topic: auditTopic[0], bootstrapServers: kafka.bootstrapServers, ...(kafka.client ? { client: kafka.client } : {}) };
   }
 
   const rate = get('rate-limit');

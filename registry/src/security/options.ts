@@ -1,4 +1,5 @@
 /** The security and operations settings (all off by default: no TLS, no authentication, no audit log). */
+import type { KafkaTarget } from '../store/kafka/client.js';
 import type { JwtOptions } from './jwt.js';
 import type { TlsOptions } from './tls.js';
 
@@ -18,7 +19,7 @@ export interface SecurityConfig {
   /** Audit log target: a file path, or `-`/`stdout`. Absent: no audit log. */
   auditLog?: string | undefined;
   /** Also (or only) send audit events to this topic of the Kafka store's cluster. */
-  auditKafka?: { topic: string; bootstrapServers: string } | undefined;
+  auditKafka?: (KafkaTarget & { topic: string }) | undefined;
   /** Requests per second per principal (per client address without authentication); 0: unlimited. */
   rateLimit: number;
   /** Requests a principal may make at once above the rate (default: one second's worth). */

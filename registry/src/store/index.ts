@@ -1,3 +1,4 @@
+import type { KafkaClientConfig } from './kafka/client-config.js';
 import { KafkaStore, DEFAULT_SESSION_TIMEOUT_MS } from './kafka/kafka-store.js';
 import { PGliteDriver } from './sql/pglite-driver.js';
 import { PostgresDriver } from './sql/postgres-driver.js';
@@ -13,6 +14,8 @@ export interface StoreOptions {
   dataDir?: string;
   /** Kafka bootstrap servers (`host:port,…`): selects the Kafka store (wins over the SQL options). */
   kafkaBootstrapServers?: string;
+  /** The Kafka store's client settings: TLS, SASL, client.id, timeouts (KAFKA_CLIENT_CONFIG). */
+  kafkaClient?: KafkaClientConfig | undefined;
   /** The Kafka store's topic (default `_schemas`). */
   schemasTopic?: string;
   /** The Kafka store's DEK registry topic (default `_dek_registry_keys`). */
@@ -43,6 +46,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   if (options.kafkaBootstrapServers) {
     return new KafkaStore({
       bootstrapServers: options.kafkaBootstrapServers,
+      client: options.kafkaClient,
       topic: options.schemasTopic ?? '_schemas',
       ...(options.dekRegistryTopic ? { keysTopic: options.dekRegistryTopic } : {}),
       replicationFactor: options.topicReplicationFactor ?? 1,

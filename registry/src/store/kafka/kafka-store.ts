@@ -12,9 +12,11 @@
  * - The DEK registry's KEKs and DEKs live in a second topic, Confluent's `_dek_registry_keys`
  *   (key-records.ts), read the same way into a KeyView; a write transaction commits to both topics at once.
  */
-import kafkajs, { type KafkaMessage, type Message } from 'kafkajs';
+import type { KafkaMessage, Message } from 'kafkajs';
 import { operationTimeout, RegistryError, storeError } from '../../core/errors.js';
 import { NotPrimaryError, type Replication, type Store, type StoreEvent, type StoreWriter } from '../store.js';
+import { createKafkaClient, explainKafkaError, type Kafka } from './client.js';
+import type { KafkaClientConfig } from './client-config.js';
 import { Election, type Role } from './election.js';
 import {
   decodeConfigValue,
@@ -36,6 +38,8 @@ import { TransactionalWriter } from './writer.js';
 export interface KafkaStoreOptions {
   /** `host:port[,host:port…]`. */
   bootstrapServers: string;
+  /** TLS, SASL, client.id, timeouts (KAFKA_CLIENT_CONFIG); absent: plaintext. */
+  client?: KafkaClientConfig | undefined;
   topic: string;
   /** The DEK registry's topic (default `_dek_registry_keys`, as Confluent's `dek.registry.topic`). */
   keysTopic?: string;
@@ -51,10 +55,6 @@ export interface KafkaStoreOptions {
 }
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
-
-// kafkajs is CommonJS: its runtime values come through the default export.
-const { Kafka, logLevel: kafkaLogLevel } = kafkajs;
-type Kafka = InstanceType<typeof Kafka>;
 
 export class KafkaStore extends ViewReader implements Store, Replication {
   readonly kind = 'kafka';
@@ -80,17 +80,8 @@ export class KafkaStore extends ViewReader implements Store, Replication {
     super(new SchemaView(), new KeyView());
     this.keysTopic = options.keysTopic ?? DEFAULT_KEYS_TOPIC;
     const onError = options.onError ?? (() => {});
-    const brokers = options.bootstrapServers.split(',').map((b) => b.trim()).filter(Boolean);
-    const createKafka = (clientId: string) =>
-      new Kafka({
-        clientId,
-        brokers,
-        connectionTimeout: 3_000,
-        requestTimeout: 10_000,
-        logLevel: kafkaLogLevel.NOTHING,
-        retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3_000 },
-      });
-    this.kafka = createKafka('schemata-registry');
+    const target = { bootstrapServers: options.bootstrapServers, client: options.client };
+    this.kafka = createKafkaClient(target, { clientId: 'schemata-registry' });
     this.view.onPurge = (context, id) => {
       for (const l of this.listeners) l({ kind: 'schemaPurged', context, id });
     };
@@ -111,7 +102,7 @@ export class KafkaStore extends ViewReader implements Store, Replication {
       transactionalId: `schemata-${options.topic}`,
       transactionTimeoutMs: 10_000,
     });
-    this.election = new Election(createKafka, {
+    this.election = new Election((clientId) => createKafkaClient(target, { clientId, fixedClientId: true }), {
       groupId: options.groupId ?? `schemata-${options.topic}`,
       topic: options.topic,
       sessionTimeoutMs: options.sessionTimeoutMs,
@@ -157,7 +148,7 @@ export class KafkaStore extends ViewReader implements Store, Replication {
         return;
       } catch (e) {
         if ((e as Error).name === 'TopicConfigError') throw e;
-        this.options.onError?.(`cannot load the schemas topic from ${this.options.bootstrapServers} yet; retrying`, e);
+        this.options.onError?.(`cannot load the schemas topic from ${this.options.bootstrapServers} yet; retrying: ${explainKafkaError(e, this.options.client)}`, e);
         await new Promise((r) => setTimeout(r, 1_000));
       } finally {
         await admin.disconnect().catch(() => {});

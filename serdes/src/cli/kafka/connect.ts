@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Admin, Kafka } from 'kafkajs';
 import { CliError, type Secrets } from '../common.js';
 import { clientSettings, type ClientSettings } from './client-config.js';
-import { parseProperties } from './properties.js';
+import { parseProperties } from '../../kafka/properties.js';
 
 export const KAFKA_OPTIONS = {
   'bootstrap-servers': { type: 'string' },
