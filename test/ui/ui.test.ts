@@ -282,10 +282,12 @@ describe.skipIf(!CHROMIUM)(SUITE, () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved: mode READONLY.').waitFor();
     expect(await api('GET', '/mode/customers-value')).toEqual({ mode: 'READONLY' });
-    await page.getByRole('button', { name: 'Soft-delete version 1' }).waitFor();
+    // The page re-renders after the save: wait (bounded) for the disabled button, then check it.
+    await page.getByRole('button', { name: 'Soft-delete version 1', disabled: true }).waitFor({ timeout: 10_000 }).catch(() => {});
     expect(await page.getByRole('button', { name: 'Soft-delete version 1' }).isDisabled()).toBe(true);
     await page.getByRole('link', { name: 'Test a candidate' }).click();
     await page.getByLabel('Candidate schema').fill(CUSTOMER);
+    await page.getByRole('button', { name: 'Register…', disabled: true }).waitFor({ timeout: 10_000 }).catch(() => {});
     expect(await page.getByRole('button', { name: 'Register…' }).isDisabled()).toBe(true);
     await page.getByText('Registering is off: the subject is READONLY.').waitFor();
     // Testing still works (it changes nothing), under the new level.

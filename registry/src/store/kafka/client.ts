@@ -65,6 +65,8 @@ const CLIENT_CERT_REFUSED = new Set([
   'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
 ]);
 
+const CLIENT_CERT_ALERT = /^ERR_SSL_.*ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN)$/;
+
 interface ErrorLike {
   name?: string;
   message?: string;
@@ -94,7 +96,8 @@ export function explainKafkaError(e: unknown, client?: KafkaClientConfig): strin
   const where = client ? ` in ${client.source}` : ' (KAFKA_CLIENT_CONFIG)';
   const sasl = errors.find((x) => x.name === 'KafkaJSSASLAuthenticationError');
   const tls = errors.find((x) => x.code !== undefined && UNTRUSTED.has(x.code));
-  const refusedCert = errors.find((x) => x.code !== undefined && CLIENT_CERT_REFUSED.has(x.code));
+  // OpenSSL 3.x (Node 24) names the alert "ssl/tls alert …": its code then holds a slash (ERR_SSL_SSL/TLS_ALERT_…).
+  const refusedCert = errors.find((x) => x.code !== undefined && (CLIENT_CERT_REFUSED.has(x.code) || CLIENT_CERT_ALERT.test(x.code)));
   let text: string;
   if (sasl) text = `Kafka refused the SASL login (${sasl.message ?? ''}): check sasl.mechanism and the user and password of sasl.jaas.config${where}`;
   else if (tls) text = `the broker's TLS certificate is not trusted (${tls.code}: ${tls.message ?? ''}): check ssl.truststore.location / ssl.ca.location${where}`;
