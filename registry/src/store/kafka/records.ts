@@ -85,12 +85,22 @@ export function encodeKey(key: RegistryKey): string {
   }
 }
 
+/**
+ * A SCHEMA key exactly as Confluent (and this store) writes it, with a subject that holds no escape: nearly
+ * every record of a topic. Matched without building a JSON object; anything else goes through JSON.parse.
+ */
+// eslint-disable-next-line no-control-regex
+const PLAIN_SCHEMA_KEY = /^\{"keytype":"SCHEMA","subject":"([^"\\\u0000-\u001f]*)","version":([1-9]\d{0,8}),"magic":[01]\}$/;
+
 /** Parses a key; MalformedRecord for bad JSON or missing fields, `undefined` for an unknown keytype. */
 export function decodeKey(raw: Buffer | string | null): RegistryKey | undefined {
   if (raw === null) throw new MalformedRecord('record without a key');
+  const text = raw.toString();
+  const plain = PLAIN_SCHEMA_KEY.exec(text);
+  if (plain) return { keytype: 'SCHEMA', subject: plain[1]!, version: Number(plain[2]) };
   let obj: unknown;
   try {
-    obj = JSON.parse(raw.toString());
+    obj = JSON.parse(text);
   } catch {
     throw new MalformedRecord('key is not JSON');
   }
@@ -147,8 +157,10 @@ export function parseObject(raw: Buffer | string): Record<string, unknown> {
   return obj;
 }
 
+const NO_REFERENCES: SchemaReference[] = Object.freeze([]) as unknown as SchemaReference[];
+
 function parseReferences(raw: unknown): SchemaReference[] {
-  if (raw === undefined || raw === null) return [];
+  if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) return NO_REFERENCES;
   if (!Array.isArray(raw)) throw new MalformedRecord('"references" must be an array');
   return raw.map((r: unknown) => {
     if (!isObject(r)) throw new MalformedRecord('a reference must be an object');

@@ -74,8 +74,11 @@ interface StoredSchema {
   record: SchemaRecord;
   /** Its key in the hash/guid index (see hashPrefix), or -1 while not indexed yet. */
   prefix: number;
-  /** Every version (any subject) carrying this schema (usually one); the schema goes with the last one. */
-  carriers: VersionRecord[];
+  /**
+   * Every version (any subject) carrying this schema; the schema goes with the last one. Usually one: held
+   * bare, an array only for two or more (an empty array that grows costs ~150 bytes per schema).
+   */
+  carriers: VersionRecord | VersionRecord[] | undefined;
   /** The subject-versions its references resolved to (for `referrers`). */
   targets: readonly string[];
 }
@@ -123,6 +126,16 @@ function removeFrom<K, V>(map: Map<K, V | V[]>, key: K, value: V): void {
   const rest = old.filter((v) => v !== value);
   if (rest.length === 1) map.set(key, rest[0]!);
   else map.set(key, rest);
+}
+
+/** The version numbered `version` in a subject's list (sorted; a new record's is usually last or absent). */
+function findVersion(versions: readonly VersionRecord[], version: number): VersionRecord | undefined {
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const v = versions[i]!;
+    if (v.version === version) return v;
+    if (v.version < version) return undefined;
+  }
+  return undefined;
 }
 
 const listOf = <V>(v: V | V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -230,9 +243,11 @@ export class SchemaView {
 
   private applySchema(subject: string, version: number, value: SchemaValue | null, ts: number): () => void {
     const versions = this.subjects.get(subject);
-    const previous = versions?.find((v) => v.version === version);
-    // Every version of a subject shares its context: parse the key only for a new subject.
-    const context = versions?.[0]?.context ?? parseSubject(subject).context;
+    const previous = versions && findVersion(versions, version);
+    // Every version of a subject shares its context (and one copy of its name): parse the key only for a new subject.
+    const first = versions?.[0];
+    const context = first ? first.context : parseSubject(subject).context;
+    if (first) subject = first.subject;
     const keepUndo = this.keepUndo;
     const previousValue = keepUndo && previous ? this.schemaValueOf(previous) : undefined;
     const previousMax = this.maxIds.get(context);
@@ -277,7 +292,7 @@ export class SchemaView {
       }
       targets = found;
     }
-    const stored: StoredSchema = { record, prefix: -1, carriers: [], targets };
+    const stored: StoredSchema = { record, prefix: -1, carriers: undefined, targets };
     this.schemas.set(context, value.id, stored);
     this.unindexed.push(stored);
     for (const t of targets) {
@@ -339,7 +354,8 @@ export class SchemaView {
     let i = versions.length;
     while (i > 0 && versions[i - 1]!.version > v.version) i--;
     versions.splice(i, 0, v);
-    stored.carriers.push(v);
+    const c = stored.carriers;
+    stored.carriers = c === undefined ? v : Array.isArray(c) ? [...c, v] : [c, v];
     this.contextVersions.set(v.context, (this.contextVersions.get(v.context) ?? 0) + 1);
   }
 
@@ -355,8 +371,12 @@ export class SchemaView {
     else this.contextVersions.delete(v.context);
     const stored = this.schemas.get(v.context, v.schemaId);
     if (stored) {
-      stored.carriers.splice(stored.carriers.indexOf(v), 1);
-      if (stored.carriers.length === 0) this.dropSchema(stored);
+      const c = stored.carriers;
+      if (Array.isArray(c)) {
+        const rest = c.filter((x) => x !== v);
+        stored.carriers = rest.length === 1 ? rest[0] : rest;
+      } else if (c === v) stored.carriers = undefined;
+      if (stored.carriers === undefined) this.dropSchema(stored);
     }
   }
 
@@ -431,7 +451,7 @@ export class SchemaView {
   }
 
   versionsOfSchema(context: string, id: number): VersionRecord[] {
-    const carriers = [...(this.schemas.get(context, id)?.carriers ?? [])];
+    const carriers = [...listOf(this.schemas.get(context, id)?.carriers)];
     return carriers.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version));
   }
 
@@ -467,7 +487,7 @@ export class SchemaView {
   referrers(subject: string, version: number): Referrer[] {
     const out: Referrer[] = [];
     for (const s of this.referrerIndex.get(versionKey(subject, version)) ?? []) {
-      out.push({ context: s.record.context, id: s.record.id, deleted: s.carriers.every((v) => v.deleted) });
+      out.push({ context: s.record.context, id: s.record.id, deleted: listOf(s.carriers).every((v) => v.deleted) });
     }
     return out.sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.id - b.id));
   }
