@@ -42,11 +42,11 @@ export interface RegistryConfig {
   bodyTimeout: number;
   defaultCompatibility: CompatibilityLevel;
   logLevel: LogLevel;
-  /** Worker threads for parsing and compatibility checks (0: all on the event loop). */
+  /** Workers for parsing and compatibility checks (0: all on the event loop). */
   schemaWorkers: number;
   /** Time budget of one schema operation on a worker, ms (422/42209 past it). */
   schemaWorkTimeoutMs: number;
-  /** Schema workers as threads of this process or as child processes. */
+  /** Schema workers as child processes (the default) or as threads of this process. */
   schemaWorkIsolation: 'thread' | 'process';
   /** Largest schema text, characters (422/42209 past it). */
   maxSchemaSize: number;
@@ -101,7 +101,7 @@ export const DEFAULTS: RegistryConfig = {
   logLevel: 'info',
   schemaWorkers: Math.min(availableParallelism(), 4),
   schemaWorkTimeoutMs: 10_000,
-  schemaWorkIsolation: 'thread',
+  schemaWorkIsolation: 'process',
   maxSchemaSize: 8 * 1024 * 1024,
   maxSchemaReferences: 2_000,
   schemaLimits: { ...DEFAULT_SCHEMA_LIMITS },
@@ -166,10 +166,10 @@ DEK registry (client-side field encryption; the registry unwraps keys only for s
   [LOCAL_KMS_SECRET]            the secret of the local KMS (kmsType local-kms); never logged
   --local-kms-secret-file <f>   read that secret from a file instead [LOCAL_KMS_SECRET_FILE]
 
-Schema work (parsing and compatibility checks run on worker threads, each under a time budget):
-  --schema-workers <n>          worker threads, 0 = none [SCHEMA_WORKERS] (default: cores, at most 4)
+Schema work (parsing and compatibility checks run on workers, each under a time budget):
+  --schema-workers <n>          workers, 0 = none [SCHEMA_WORKERS] (default: cores, at most 4)
   --schema-work-timeout <time> budget of one parse or check, e.g. 10s, 500ms [SCHEMA_WORK_TIMEOUT] (default 10s)
-  --schema-work-isolation <thread|process> workers as threads or child processes [SCHEMA_WORK_ISOLATION] (default thread)
+  --schema-work-isolation <thread|process> workers as threads or child processes [SCHEMA_WORK_ISOLATION] (default process)
   --max-schema-size <size>      largest schema text [MAX_SCHEMA_SIZE] (default 8mb)
   --max-schema-references <n>   largest resolved reference tree [MAX_SCHEMA_REFERENCES] (default 2000)
   --max-schema-fields <n>       fields of one record/message/object [MAX_SCHEMA_FIELDS] (default 10000)

@@ -32,7 +32,7 @@ describe('configuration', () => {
         logLevel: 'info',
         schemaWorkers: Math.min(availableParallelism(), 4),
         schemaWorkTimeoutMs: 10_000,
-        schemaWorkIsolation: 'thread',
+        schemaWorkIsolation: 'process',
         maxSchemaSize: 8 * 1024 * 1024,
         maxSchemaReferences: 2_000,
         schemaLimits: { maxFields: 10_000, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 256 },
@@ -45,10 +45,10 @@ describe('configuration', () => {
   });
 
   it('reads the schema work settings and limits', () => {
-    const env = { SCHEMA_WORKERS: '0', SCHEMA_WORK_TIMEOUT: '250ms', SCHEMA_WORK_ISOLATION: 'process', MAX_SCHEMA_FIELDS: '50', MAX_SCHEMA_SIZE: '1mb' };
+    const env = { SCHEMA_WORKERS: '0', SCHEMA_WORK_TIMEOUT: '250ms', SCHEMA_WORK_ISOLATION: 'thread', MAX_SCHEMA_FIELDS: '50', MAX_SCHEMA_SIZE: '1mb' };
     const config = loadConfig(['--max-schema-depth', '12', '--max-schema-references', '7'], env).config;
-    expect(config).toMatchObject({ schemaWorkers: 0, schemaWorkTimeoutMs: 250, schemaWorkIsolation: 'process', maxSchemaSize: 1024 * 1024, maxSchemaReferences: 7 });
-    expect(loadConfig([], {}).config.schemaWorkIsolation).toBe('thread');
+    expect(config).toMatchObject({ schemaWorkers: 0, schemaWorkTimeoutMs: 250, schemaWorkIsolation: 'thread', maxSchemaSize: 1024 * 1024, maxSchemaReferences: 7 });
+    expect(loadConfig([], {}).config.schemaWorkIsolation).toBe('process');
     expect(config.schemaLimits).toEqual({ maxFields: 50, maxBranches: 10_000, maxEnumValues: 10_000, maxTypes: 10_000, maxDepth: 12 });
     // The defaults object itself is never changed by a load.
     expect(loadConfig([], {}).config.schemaLimits.maxFields).toBe(10_000);

@@ -1,7 +1,7 @@
 /**
  * Where schema work runs. Small schemas are parsed and compared on the calling thread (a round trip to a
- * worker costs more than the work); anything larger goes to a pool of lanes (lanes.ts: worker threads, or
- * child processes with `isolation: 'process'`) so the event loop keeps serving reads while it runs, under a
+ * worker costs more than the work); anything larger goes to a pool of lanes (lanes.ts: child processes, or
+ * worker threads with `isolation: 'thread'`) so the event loop keeps serving reads while it runs, under a
  * time budget: past it the lane's worker is stopped and replaced and the caller gets a `budget` failure,
  * not a stall.
  *
@@ -40,7 +40,7 @@ export const SCHEMA_WORK_DEFAULTS = {
   workerMemoryMb: 512,
   cacheSize: 2_000,
   niceness: 10,
-  isolation: 'thread',
+  isolation: 'process',
 } as const;
 
 export class PooledSchemaWork implements SchemaWork {
