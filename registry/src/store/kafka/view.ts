@@ -78,7 +78,7 @@ interface StoredSchema {
    * Every version (any subject) carrying this schema; the schema goes with the last one. Usually one: held
    * bare, an array only for two or more (an empty array that grows costs ~150 bytes per schema).
    */
-  carriers: VersionRecord | VersionRecord[] | undefined;
+  carriers: OneOrMore<VersionRecord>;
   /** The subject-versions its references resolved to (for `referrers`). */
   targets: readonly string[];
 }
@@ -110,21 +110,26 @@ class ByContext<K, V> {
   }
 }
 
-/** One value or several under a key (one is by far the common case: no array for it). */
-function addTo<K, V>(map: Map<K, V | V[]>, key: K, value: V): void {
-  const old = map.get(key);
-  if (old === undefined) map.set(key, value);
-  else map.set(key, Array.isArray(old) ? [...old, value] : [old as V, value]);
+/** One value or several (one is by far the common case: no array for it); undefined for none. */
+type OneOrMore<V> = V | V[] | undefined;
+
+function withAdded<V>(old: OneOrMore<V>, value: V): OneOrMore<V> {
+  return old === undefined ? value : Array.isArray(old) ? [...old, value] : [old, value];
 }
 
-function removeFrom<K, V>(map: Map<K, V | V[]>, key: K, value: V): void {
-  const old = map.get(key);
-  if (!Array.isArray(old)) {
-    if (old === value) map.delete(key);
-    return;
-  }
+function withRemoved<V>(old: OneOrMore<V>, value: V): OneOrMore<V> {
+  if (!Array.isArray(old)) return old === value ? undefined : old;
   const rest = old.filter((v) => v !== value);
-  if (rest.length === 1) map.set(key, rest[0]!);
+  return rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
+}
+
+function addTo<K, V>(map: Map<K, OneOrMore<V>>, key: K, value: V): void {
+  map.set(key, withAdded(map.get(key), value));
+}
+
+function removeFrom<K, V>(map: Map<K, OneOrMore<V>>, key: K, value: V): void {
+  const rest = withRemoved(map.get(key), value);
+  if (rest === undefined) map.delete(key);
   else map.set(key, rest);
 }
 
@@ -138,7 +143,7 @@ function findVersion(versions: readonly VersionRecord[], version: number): Versi
   return undefined;
 }
 
-const listOf = <V>(v: V | V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const listOf = <V>(v: OneOrMore<V>): V[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** The first 7 hex digits (28 bits, a small integer) of a hash or of a guid (same digits in both). */
 const hashPrefix = (hexOrGuid: string): number => parseInt(hexOrGuid.slice(0, 7), 16);
@@ -354,8 +359,7 @@ export class SchemaView {
     let i = versions.length;
     while (i > 0 && versions[i - 1]!.version > v.version) i--;
     versions.splice(i, 0, v);
-    const c = stored.carriers;
-    stored.carriers = c === undefined ? v : Array.isArray(c) ? [...c, v] : [c, v];
+    stored.carriers = withAdded(stored.carriers, v);
     this.contextVersions.set(v.context, (this.contextVersions.get(v.context) ?? 0) + 1);
   }
 
@@ -371,11 +375,7 @@ export class SchemaView {
     else this.contextVersions.delete(v.context);
     const stored = this.schemas.get(v.context, v.schemaId);
     if (stored) {
-      const c = stored.carriers;
-      if (Array.isArray(c)) {
-        const rest = c.filter((x) => x !== v);
-        stored.carriers = rest.length === 1 ? rest[0] : rest;
-      } else if (c === v) stored.carriers = undefined;
+      stored.carriers = withRemoved(stored.carriers, v);
       if (stored.carriers === undefined) this.dropSchema(stored);
     }
   }
