@@ -229,6 +229,29 @@ describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('Kafka store', () => {
     expect(await second.versionsOfSchema('.', 1)).toHaveLength(1);
   });
 
+  it('reads without a consumer group, and follows what another process writes', async () => {
+    const topic = freshTopic('groupless');
+    const writer = await open(topic);
+    await writer.join('http://127.0.0.1:1');
+    const reader = await open(topic);
+    const admin = new Kafka({ clientId: 'test-admin', brokers: KAFKA_BOOTSTRAP_SERVERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      // The election's group is the only one; reading takes none (no join, no rebalance delay at start-up).
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.includes(topic));
+      expect(groups).toEqual([`schemata-${topic}`]);
+    } finally {
+      await admin.disconnect();
+    }
+    const id = await writer.write(async (tx) => {
+      const id = await tx.insertSchema(schema('.', '"follow"'));
+      await tx.insertVersion({ subject: 'f', context: '.', version: 1, schemaId: id, deleted: false, ts: 1 });
+      return id;
+    });
+    expect(await reader.waitFor(writer.position(), 10_000)).toBe(true);
+    expect((await reader.schemaById('.', id))?.schema).toBe('"follow"');
+  });
+
   it('a store that is not the primary refuses writes with NotPrimaryError naming the primary', async () => {
     const topic = freshTopic('follower');
     const primary = await open(topic);

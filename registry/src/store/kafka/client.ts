@@ -4,12 +4,14 @@
  * once, on top of the registry's own defaults (short connection timeout, a few retries, kafkajs' own
  * logging off: errors reach the registry's log through each caller).
  */
-import kafkajs from 'kafkajs';
+import { createRequire } from 'node:module';
+import kafkajs, { type Cluster, type KafkaMessage } from 'kafkajs';
 import type { KafkaClientConfig } from './client-config.js';
 
 // kafkajs is CommonJS: its runtime values come through the default export.
 const { Kafka, logLevel } = kafkajs;
 export type Kafka = InstanceType<typeof Kafka>;
+export type KafkaCluster = Cluster;
 
 /** Where the registry's Kafka clients connect, and how. */
 export interface KafkaTarget {
@@ -43,6 +45,45 @@ export function createKafkaClient(target: KafkaTarget, role: ClientRole): Kafka 
     logLevel: logLevel.NOTHING,
     retry: { retries: role.retries ?? 5, initialRetryTime: 300, maxRetryTime: 3_000, ...settings.retry },
   });
+}
+
+// ---- group-less reading (reader.ts) ----------------------------------------------------------------
+// kafkajs has no public API to fetch a partition without a consumer group. Its consumer is built on a
+// Cluster (connections, metadata) that each client creates through a private factory, and on Batch, which
+// drops aborted transactions' records and commit markers from a fetch response. kafkajs 2.2.4 is its last
+// release (the lockfile pins it), so these internals do not move; both are checked when first used.
+
+const CREATE_CLUSTER = 'private:Kafka:createCluster';
+
+/** A cluster of `kafka`'s brokers and settings (TLS, SASL, timeouts) that fetches read_committed. */
+export function createCluster(kafka: Kafka): KafkaCluster {
+  const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER);
+  const factory = key && (kafka as unknown as Record<symbol, unknown>)[key];
+  if (typeof factory !== 'function') throw new Error(`this kafkajs has no ${CREATE_CLUSTER}: the Kafka store's reader needs kafkajs 2.2.x`);
+  return factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, isolationLevel: 1 }) as KafkaCluster;
+}
+
+/** The part of a partition's fetch response kafkajs' Batch reads. */
+export interface FetchedPartition {
+  partition: number;
+  highWatermark: string;
+  abortedTransactions: unknown[];
+  messages: KafkaMessage[];
+}
+
+export interface PartitionBatch {
+  /** The records to apply: committed, no commit markers. */
+  messages: KafkaMessage[];
+  /** Every record the fetch returned at or past the requested offset (markers and aborted ones too). */
+  messagesWithinOffset: KafkaMessage[];
+}
+
+const require = createRequire(import.meta.url);
+let BatchClass: (new (topic: string, fetchedOffset: string, data: FetchedPartition) => PartitionBatch) | undefined;
+
+export function createBatch(topic: string, fetchedOffset: number, data: FetchedPartition): PartitionBatch {
+  BatchClass ??= require('kafkajs/src/consumer/batch') as NonNullable<typeof BatchClass>;
+  return new BatchClass(topic, String(fetchedOffset), data);
 }
 
 /** Node's codes for a certificate the client does not trust (or that does not name the broker). */

@@ -1,12 +1,21 @@
 /**
- * Follows the `_schemas` topic from offset 0, read_committed (a deposed primary's aborted transactions are
- * never seen), handing each record in order to `onRecord` and tracking the position (the offset after the
- * last record, commit markers included). kafkajs has no group-less assign(), so the reader consumes in a
- * consumer group of its own (a random id, nothing committed); records before the position are skipped, so
- * a rejoin that restarts from an earlier offset changes nothing.
+ * Follows one partition of a topic (`_schemas`, `_dek_registry_keys`) from offset 0, read_committed (a
+ * deposed primary's aborted transactions are never seen), handing each record in order to `onRecord` and
+ * tracking the position (the offset after the last record, commit markers included).
+ *
+ * No consumer group: like Confluent's KafkaStoreReaderThread (which assigns the partition), the reader
+ * sends fetch requests to the partition's leader itself, from the offset it holds. A group would cost a
+ * join and sync at every start (and, on a broker with the default `group.initial.rebalance.delay.ms`,
+ * three seconds' wait for other members) and heartbeats afterwards, for nothing: there is one partition
+ * and every process reads all of it. kafkajs offers no public group-less fetch, so this uses its cluster
+ * and batch classes (client.ts), which its consumer is built on.
+ *
+ * The next fetch is sent before a batch is applied, so the broker's answer travels while the records are
+ * applied. Any failure (broker away, leader moved) is logged and the reader fetches again from its
+ * position after a pause: the position only ever moves past applied records.
  */
-import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
+import { createBatch, createCluster, type FetchedPartition, type Kafka, type KafkaCluster } from './client.js';
 
 export interface ReaderOptions {
   topic: string;
@@ -17,12 +26,25 @@ export interface ReaderOptions {
   onError(message: string, err: unknown): void;
 }
 
+/** Bytes one fetch may return (the broker still returns a first record batch larger than this whole). */
+const FETCH_MAX_BYTES = 16 << 20;
+/** How long the broker holds a fetch that finds nothing new (the follower's delay is at most this). */
+const FETCH_MAX_WAIT_MS = 500;
+const RETRY_PAUSE_MS = 1_000;
+
+interface Fetched {
+  messages: KafkaMessage[];
+  /** The offset after the last record the fetch returned (filtered ones included): where to fetch next. */
+  next: number;
+}
+
 export class TopicReader {
-  private consumer: Consumer | undefined;
+  private cluster: KafkaCluster | undefined;
   private next = 0;
   private waiters: { target: number; resolve: (ok: boolean) => void; timer: NodeJS.Timeout }[] = [];
   private stopped = false;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private pause: { timer: NodeJS.Timeout; wake: () => void } | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -34,54 +56,80 @@ export class TopicReader {
     return this.next;
   }
 
+  /** Connects and loads the topic's metadata (throws while the broker is unreachable), then follows it. */
   async start(): Promise<void> {
     this.stopped = false;
-    // A start that failed half-way (connected, then could not subscribe) must not leave a second consumer running.
-    void this.consumer?.disconnect().catch(() => {});
-    const consumer = this.kafka.consumer({
-      groupId: `schemata-reader-${this.options.topic}-${randomUUID()}`,
-      readUncommitted: false,
-      maxBytes: 16 << 20,
-      maxBytesPerPartition: 16 << 20,
-      maxWaitTimeInMs: 500,
-      sessionTimeout: 30_000,
-      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3_000 },
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.options.onError('Kafka topic reader stopped; restarting it', payload.error);
-      if (!payload.restart) this.scheduleRestart(consumer);
-    });
-    // Batches that hold only commit markers or aborted records reach no handler, but move the position.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => this.advance(Number(payload.lastOffset) + 1));
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      if (this.next > 0) consumer.seek({ topic: this.options.topic, partition: 0, offset: String(this.next) });
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
+    // A start that failed half-way must not leave a connection behind.
+    await this.cluster?.disconnect().catch(() => {});
+    const cluster = createCluster(this.kafka);
+    this.cluster = cluster;
+    await cluster.connect();
+    await cluster.addTargetTopic(this.options.topic);
+    this.running ??= this.follow().finally(() => (this.running = undefined));
+  }
+
+  private async follow(): Promise<void> {
+    let pending: Promise<Fetched> | undefined;
+    while (!this.stopped) {
+      try {
+        const fetched = await (pending ?? this.fetch(this.next));
+        pending = undefined;
+        if (this.stopped) break;
+        // Ask for what follows before applying this batch (a failed request surfaces on its await).
+        if (fetched.next > this.next) {
+          pending = this.fetch(fetched.next);
+          pending.catch(() => {});
+        }
         await this.options.beforeBatch();
-        for (const message of batch.messages) {
+        for (const message of fetched.messages) {
           if (Number(message.offset) < this.next) continue;
           this.options.onRecord(message);
         }
-        this.advance(Number(batch.lastOffset()) + 1);
-      },
-    });
+        this.advance(fetched.next);
+      } catch (e) {
+        pending = undefined;
+        if (this.stopped) break;
+        this.options.onError(`Kafka topic reader of ${this.options.topic} failed; reading again from offset ${this.next}`, e);
+        await this.sleep(RETRY_PAUSE_MS);
+        await this.cluster?.refreshMetadata().catch(() => {});
+      }
+    }
   }
 
-  private scheduleRestart(crashed: Consumer): void {
-    if (this.stopped || this.restartTimer) return;
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      void crashed.disconnect().catch(() => {});
-      if (!this.stopped) this.start().catch((e: unknown) => {
-        this.options.onError('Kafka topic reader could not restart; retrying', e);
-        this.scheduleRestart(this.consumer!);
-      });
-    }, 1_000);
+  /** One fetch from `offset` at the partition's leader: the records to apply and the offset after them. */
+  private async fetch(offset: number): Promise<Fetched> {
+    const cluster = this.cluster!;
+    const { topic } = this.options;
+    await cluster.refreshMetadataIfNecessary();
+    const leader = cluster.findTopicPartitionMetadata(topic).find((p) => p.partitionId === 0)?.leader;
+    if (leader === undefined || leader < 0) throw new Error(`partition 0 of ${topic} has no leader`);
+    const broker = await cluster.findBroker({ nodeId: String(leader) });
+    const { responses } = (await broker.fetch({
+      isolationLevel: 1, // READ_COMMITTED
+      maxWaitTime: FETCH_MAX_WAIT_MS,
+      minBytes: 1,
+      maxBytes: FETCH_MAX_BYTES,
+      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: String(offset), maxBytes: FETCH_MAX_BYTES }] }],
+    })) as { responses: { topicName: string; partitions: FetchedPartition[] }[] };
+    const data = responses.find((r) => r.topicName === topic)?.partitions.find((p) => p.partition === 0);
+    if (!data) return { messages: [], next: offset };
+    const batch = createBatch(topic, offset, data);
+    // Raw records at or past `offset` (aborted ones and commit markers included) move the position.
+    const raw = batch.messagesWithinOffset;
+    const next = raw.length > 0 ? Number(raw[raw.length - 1]!.offset) + 1 : offset;
+    return { messages: batch.messages, next };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pause = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pause = { timer, wake };
+    });
   }
 
   private advance(to: number): void {
@@ -110,12 +158,13 @@ export class TopicReader {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.restartTimer);
+    this.pause?.wake();
     for (const w of this.waiters) {
       clearTimeout(w.timer);
       w.resolve(false);
     }
     this.waiters = [];
-    await this.consumer?.disconnect().catch(() => {});
+    await this.cluster?.disconnect().catch(() => {});
+    await this.running;
   }
 }
