@@ -134,7 +134,7 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -145,7 +145,8 @@ function serve(args: string[], env: Record<string, string>) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the last log lines may still be in the pipe when 'exit' fires.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return new Promise<{ url: string; readyLine: string; output(): string; stop(): Promise<number | null> }>((resolve, reject) => {
     const onData = (c: Buffer) => {
       output += c.toString();
