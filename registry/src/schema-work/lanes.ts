@@ -109,6 +109,9 @@ export class ProcessLane implements Lane {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    // The idle child is unref'd: without this, a registry shutting down could run out of other work and
+    // end while it waits here, skipping whatever its shutdown does after closing the workers.
+    child.ref();
     child.kill('SIGKILL');
     await exited;
   }
