@@ -13,11 +13,11 @@
  * 2. Reads during a heavy check. p99 of GET /schemas/ids/{id} (one client, back to back, keep-alive) with
  *    nothing else running, then while the slowest check of part 1 runs over and over, sent by a second
  *    client in a process of its own (lib/heavy-checks.mjs). Goal: ≤ 2× idle. Measured on the part-1
- *    registry (worker threads, the default) and on one with SCHEMA_WORK_ISOLATION=process.
+ *    registry (worker processes, the default) and on one with SCHEMA_WORK_ISOLATION=thread.
  * 3. Inline or worker. Parse time of Avro records of growing size on the calling thread vs. a round trip to
  *    a worker (the registry's SchemaWork, in this process), to show where the inline threshold belongs.
  *
- * The registry is a child process (in-memory PGlite, default settings: worker threads on).
+ * The registry is a child process (in-memory PGlite, default settings: worker processes on).
  *
  *   npm run bench:complexity [-- --sizes 300,1000,3000] [-- --samples 5] [-- --only avro,json] [-- --read-seconds 5]
  *
@@ -198,16 +198,16 @@ async function readsDuringHeavyCheck(base, subject, label) {
 }
 
 const readRatios = {};
-if (slowest) readRatios['worker threads (default)'] = await readsDuringHeavyCheck(url, slowest.subject, 'worker threads (default)');
+if (slowest) readRatios['worker processes (default)'] = await readsDuringHeavyCheck(url, slowest.subject, 'worker processes (default)');
 await server.stop();
 if (slowest) {
-  // The same with SCHEMA_WORK_ISOLATION=process, on a registry of its own holding the same schema.
-  const processes = await startRegistry({ dataDir: 'memory://' }, { extraArgs: ['--schema-work-isolation', 'process'] });
+  // The same with SCHEMA_WORK_ISOLATION=thread, on a registry of its own holding the same schema.
+  const threads = await startRegistry({ dataDir: 'memory://' }, { extraArgs: ['--schema-work-isolation', 'thread'] });
   try {
-    await request(processes.url, 'POST', `/subjects/${slowest.subject}/versions`, bodyOf(slowest.c.schemaType, slowest.c.schema(slowest.n), 0));
-    readRatios['worker processes'] = await readsDuringHeavyCheck(processes.url, slowest.subject, 'worker processes (SCHEMA_WORK_ISOLATION=process)');
+    await request(threads.url, 'POST', `/subjects/${slowest.subject}/versions`, bodyOf(slowest.c.schemaType, slowest.c.schema(slowest.n), 0));
+    readRatios['worker threads'] = await readsDuringHeavyCheck(threads.url, slowest.subject, 'worker threads (SCHEMA_WORK_ISOLATION=thread)');
   } finally {
-    await processes.stop();
+    await threads.stop();
   }
 }
 
