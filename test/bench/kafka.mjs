@@ -152,6 +152,7 @@ try {
     log(`round ${r + 1}/${ROUNDS}`);
     bareRuns.push(await bare(end));
     storeRuns.push(await store());
+    log(`  bare ${fmt(bareRuns.at(-1).ms, 0)} ms, store ${fmt(storeRuns.at(-1).ms, 0)} ms`);
   }
   const bareMs = median(bareRuns.map((b) => b.ms));
   const storeMs = median(storeRuns.map((s) => s.ms));

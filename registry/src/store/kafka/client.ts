@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import kafkajs, { type Cluster, type KafkaMessage } from 'kafkajs';
 import type { KafkaClientConfig } from './client-config.js';
+import type { AbortedTransaction } from './record-batches.js';
 
 // kafkajs is CommonJS: its runtime values come through the default export.
 const { Kafka, logLevel } = kafkajs;
@@ -84,6 +85,122 @@ let BatchClass: (new (topic: string, fetchedOffset: string, data: FetchedPartiti
 export function createBatch(topic: string, fetchedOffset: number, data: FetchedPartition): PartitionBatch {
   BatchClass ??= require('kafkajs/src/consumer/batch') as NonNullable<typeof BatchClass>;
   return new BatchClass(topic, String(fetchedOffset), data);
+}
+
+// ---- fetching without decoding (reader.ts, record-batches.ts) ----------------------------------------
+// The reader sends kafkajs' own Fetch request through the broker's connection pool, with a response
+// decoder of its own that leaves each partition's record set as bytes (Fetch v11, the version kafkajs
+// uses with any broker since Kafka 2.3); errors are still raised by kafkajs' response parser.
+
+/** One partition of a Fetch response, its records undecoded. */
+export interface RawPartition {
+  partition: number;
+  errorCode: number;
+  highWatermark: string;
+  abortedTransactions: AbortedTransaction[];
+  /** The record set's bytes (a view into the response). */
+  records: Buffer;
+}
+
+export interface FetchArgs {
+  topic: string;
+  offset: number;
+  maxBytes: number;
+  maxWaitTime: number;
+}
+
+interface ProtocolRequest {
+  request: { apiVersion: number };
+  response: { decode(raw: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
+}
+
+interface BrokerInternals {
+  lookupRequest(apiKey: number, definition: unknown): (args: Record<string, unknown>) => ProtocolRequest;
+  connectionPool: { send(request: ProtocolRequest): Promise<unknown> };
+  disconnect(): Promise<void>;
+}
+
+interface KafkajsDecoder {
+  readInt16(): number;
+  readInt32(): number;
+  readInt64(): { toString(): string };
+  readString(): string;
+  readBytes(length: number): Buffer;
+  readArray<T>(reader: (d: KafkajsDecoder) => T): T[];
+}
+
+const RAW_FETCH_VERSION = 11;
+let fetchInternals: { Fetch: unknown; apiKey: number; parse(data: unknown): Promise<unknown>; Decoder: new (b: Buffer) => KafkajsDecoder } | undefined;
+
+function internals(): NonNullable<typeof fetchInternals> {
+  fetchInternals ??= {
+    Fetch: (require('kafkajs/src/protocol/requests') as { requests: { Fetch: unknown } }).requests.Fetch,
+    apiKey: (require('kafkajs/src/protocol/requests/apiKeys') as { Fetch: number }).Fetch,
+    parse: (require('kafkajs/src/protocol/requests/fetch/v11/response') as { parse(data: unknown): Promise<unknown> }).parse,
+    Decoder: require('kafkajs/src/protocol/decoder') as new (b: Buffer) => KafkajsDecoder,
+  };
+  return fetchInternals;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Fetch v11's response with each record set left as bytes. */
+async function decodeRawFetch(raw: Buffer): Promise<unknown> {
+  const d = new (internals().Decoder)(raw);
+  const throttleTime = d.readInt32();
+  const errorCode = d.readInt16();
+  const sessionId = d.readInt32();
+  const responses = d.readArray((t) => ({
+    topicName: t.readString(),
+    partitions: t.readArray((p): RawPartition => {
+      const partition = p.readInt32();
+      const errorCode = p.readInt16();
+      const highWatermark = p.readInt64().toString();
+      p.readInt64(); // last stable offset
+      p.readInt64(); // log start offset
+      const abortedTransactions = p.readArray((a) => ({ producerId: a.readInt64().toString(), firstOffset: a.readInt64().toString() }));
+      p.readInt32(); // preferred read replica
+      const size = p.readInt32();
+      return { partition, errorCode, highWatermark, abortedTransactions, records: size > 0 ? p.readBytes(size) : EMPTY };
+    }),
+  }));
+  return { throttleTime: 0, clientSideThrottleTime: throttleTime, errorCode, sessionId, responses };
+}
+
+/**
+ * Fetches partition 0 of a topic from `broker` (read_committed). Undefined when the broker negotiated a
+ * Fetch version other than v11: the caller then uses kafkajs' own fetch.
+ */
+export async function fetchRaw(broker: unknown, args: FetchArgs): Promise<RawPartition | null | undefined> {
+  const b = broker as BrokerInternals;
+  const { Fetch, apiKey, parse } = internals();
+  const protocol = b.lookupRequest(apiKey, Fetch)({
+    isolationLevel: 1, // READ_COMMITTED
+    maxWaitTime: args.maxWaitTime,
+    minBytes: 1,
+    maxBytes: args.maxBytes,
+    topics: [{ topic: args.topic, partitions: [{ partition: 0, fetchOffset: String(args.offset), maxBytes: args.maxBytes }] }],
+  });
+  if (protocol.request.apiVersion !== RAW_FETCH_VERSION) return undefined;
+  protocol.response = { decode: decodeRawFetch, parse };
+  let data: { responses: { topicName: string; partitions: RawPartition[] }[] };
+  try {
+    data = (await b.connectionPool.send(protocol)) as typeof data;
+  } catch (e) {
+    // As kafkajs' Broker does: a closed connection is dropped, the next request reconnects.
+    if ((e as Error).name === 'KafkaJSConnectionClosedError') await b.disconnect();
+    throw e;
+  }
+  return data.responses.find((r) => r.topicName === args.topic)?.partitions.find((p) => p.partition === 0) ?? null;
+}
+
+/** kafkajs' decoding of a record set (the reader's fallback for batches record-batches.ts does not read). */
+export function decodeRecordSet(records: Buffer): Promise<KafkaMessage[]> {
+  const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages') as (d: KafkajsDecoder) => Promise<KafkaMessage[]>;
+  const sized = Buffer.allocUnsafe(4 + records.length);
+  sized.writeInt32BE(records.length, 0);
+  records.copy(sized, 4);
+  return decodeMessages(new (internals().Decoder)(sized));
 }
 
 /** Node's codes for a certificate the client does not trust (or that does not name the broker). */

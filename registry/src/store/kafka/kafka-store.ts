@@ -12,7 +12,7 @@
  * - The DEK registry's KEKs and DEKs live in a second topic, Confluent's `_dek_registry_keys`
  *   (key-records.ts), read the same way into a KeyView; a write transaction commits to both topics at once.
  */
-import type { KafkaMessage, Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import { operationTimeout, RegistryError, storeError } from '../../core/errors.js';
 import { NotPrimaryError, type Replication, type Store, type StoreEvent, type StoreWriter } from '../store.js';
 import { createKafkaClient, explainKafkaError, type Kafka } from './client.js';
@@ -28,7 +28,7 @@ import {
 } from './records.js';
 import { decodeDekValue, decodeKekValue, decodeKeyRecordKey, DEFAULT_KEYS_TOPIC } from './key-records.js';
 import { KeyView } from './key-view.js';
-import { TopicReader } from './reader.js';
+import { TopicReader, type TopicRecord } from './reader.js';
 import { ensureSchemasTopic } from './topic.js';
 import { KafkaTransaction } from './transaction.js';
 import { ViewReader } from './view-reader.js';
@@ -86,7 +86,7 @@ export class KafkaStore extends ViewReader implements Store, Replication {
       for (const l of this.listeners) l({ kind: 'schemaPurged', context, id });
     };
     // Both readers hold their batches while a write transaction has its records applied to the views.
-    const readerOf = (topic: string, onRecord: (m: KafkaMessage) => void) =>
+    const readerOf = (topic: string, onRecord: (r: TopicRecord) => void) =>
       new TopicReader(this.kafka, {
         topic,
         onRecord,
@@ -162,15 +162,15 @@ export class KafkaStore extends ViewReader implements Store, Replication {
   }
 
   /** Decodes and applies one record; anything unreadable or conflicting is logged and skipped. */
-  private applyMessage(m: KafkaMessage): void {
-    const ts = Number(m.timestamp);
+  private applyMessage(m: TopicRecord): void {
+    const ts = m.timestamp;
     try {
       const key = decodeKey(m.key);
       if (!key) {
         this.options.onError?.(`skipped a record with an unknown keytype at offset ${m.offset}`, undefined);
         return;
       }
-      const raw = m.value && m.value.length > 0 ? m.value : null;
+      const raw = m.value || null; // an empty value is a tombstone too
       let record: ViewRecord;
       switch (key.keytype) {
         case 'SCHEMA':
@@ -196,14 +196,14 @@ export class KafkaStore extends ViewReader implements Store, Replication {
   }
 
   /** Decodes and applies one record of the keys topic; anything unreadable is logged and skipped. */
-  private applyKeyMessage(m: KafkaMessage): void {
-    const ts = Number(m.timestamp);
+  private applyKeyMessage(m: TopicRecord): void {
+    const ts = m.timestamp;
     try {
       const key = decodeKeyRecordKey(m.key);
       if (!key) return;
-      const raw = m.value && m.value.length > 0 ? m.value : null;
-      if (key.type === 'KEK') this.keys.apply({ key, value: raw && decodeKekValue(raw, ts) });
-      else this.keys.apply({ key, value: raw && decodeDekValue(raw, ts) });
+      const raw = m.value || null; // an empty value is a tombstone too
+      if (key.type === 'KEK') this.keys.apply({ key, value: raw === null ? null : decodeKekValue(raw, ts) });
+      else this.keys.apply({ key, value: raw === null ? null : decodeDekValue(raw, ts) });
     } catch (e) {
       if (!(e instanceof MalformedRecord)) throw e;
       this.options.onError?.(`skipped the record at offset ${m.offset} of ${this.keysTopic}: ${e.message}`, undefined);

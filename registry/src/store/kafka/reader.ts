@@ -10,17 +10,29 @@
  * and every process reads all of it. kafkajs offers no public group-less fetch, so this uses its cluster
  * and batch classes (client.ts), which its consumer is built on.
  *
- * The next fetch is sent before a batch is applied, so the broker's answer travels while the records are
- * applied. Any failure (broker away, leader moved) is logged and the reader fetches again from its
+ * Records are read straight from the fetch response's bytes and applied one at a time (record-batches.ts);
+ * kafkajs decodes the rare fetch that holds compressed or old-format batches. The first fetch is small, so
+ * applying starts early; the next fetch is sent before a fetch's records are applied, so the broker's
+ * answer travels meanwhile. Any failure (broker away, leader moved) is logged and the reader fetches again from its
  * position after a pause: the position only ever moves past applied records.
  */
 import type { KafkaMessage } from 'kafkajs';
-import { createBatch, createCluster, type FetchedPartition, type Kafka, type KafkaCluster } from './client.js';
+import { createBatch, createCluster, decodeRecordSet, fetchRaw, type FetchedPartition, type Kafka, type KafkaCluster, type PartitionBatch } from './client.js';
+import { nextOffset, readRecordBatches, UnsupportedBatches } from './record-batches.js';
+
+/** One record as the reader hands it over: its key and value as text (null: none). */
+export interface TopicRecord {
+  offset: number;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  key: string | null;
+  value: string | null;
+}
 
 export interface ReaderOptions {
   topic: string;
   /** Called for each record, in offset order, before the position moves past it. */
-  onRecord(message: KafkaMessage): void;
+  onRecord(record: TopicRecord): void;
   /** Awaited before each batch is applied (the store holds batches while a write transaction runs). */
   beforeBatch(): Promise<void>;
   onError(message: string, err: unknown): void;
@@ -28,19 +40,25 @@ export interface ReaderOptions {
 
 /** Bytes one fetch may return (the broker still returns a first record batch larger than this whole). */
 const FETCH_MAX_BYTES = 16 << 20;
+/** The first fetch's: its records are applied while the larger second fetch travels. */
+const FIRST_FETCH_MAX_BYTES = 1 << 20;
 /** How long the broker holds a fetch that finds nothing new (the follower's delay is at most this). */
 const FETCH_MAX_WAIT_MS = 500;
 const RETRY_PAUSE_MS = 1_000;
 
 interface Fetched {
-  messages: KafkaMessage[];
-  /** The offset after the last record the fetch returned (filtered ones included): where to fetch next. */
+  /** Where to fetch next: past the fetch's last record (markers and aborted records included). */
   next: number;
+  /** Calls `each` with the fetch's committed records at or past the offset it was made from. */
+  visit(each: (record: TopicRecord) => void): void;
 }
+
+const NOTHING: Fetched['visit'] = () => {};
 
 export class TopicReader {
   private cluster: KafkaCluster | undefined;
   private next = 0;
+  private fetches = 0;
   private waiters: { target: number; resolve: (ok: boolean) => void; timer: NodeJS.Timeout }[] = [];
   private stopped = false;
   private running: Promise<void> | undefined;
@@ -81,10 +99,10 @@ export class TopicReader {
           pending.catch(() => {});
         }
         await this.options.beforeBatch();
-        for (const message of fetched.messages) {
-          if (Number(message.offset) < this.next) continue;
-          this.options.onRecord(message);
-        }
+        const from = this.next;
+        fetched.visit((r) => {
+          if (r.offset >= from) this.options.onRecord(r);
+        });
         this.advance(fetched.next);
       } catch (e) {
         pending = undefined;
@@ -96,28 +114,44 @@ export class TopicReader {
     }
   }
 
-  /** One fetch from `offset` at the partition's leader: the records to apply and the offset after them. */
+  /** One fetch from `offset` at the partition's leader: the offset after it and its records. */
   private async fetch(offset: number): Promise<Fetched> {
     const cluster = this.cluster!;
     const { topic } = this.options;
+    const maxBytes = this.fetches++ === 0 ? FIRST_FETCH_MAX_BYTES : FETCH_MAX_BYTES;
     await cluster.refreshMetadataIfNecessary();
     const leader = cluster.findTopicPartitionMetadata(topic).find((p) => p.partitionId === 0)?.leader;
     if (leader === undefined || leader < 0) throw new Error(`partition 0 of ${topic} has no leader`);
     const broker = await cluster.findBroker({ nodeId: String(leader) });
+    const raw = await fetchRaw(broker, { topic, offset, maxBytes, maxWaitTime: FETCH_MAX_WAIT_MS });
+    if (raw === null) return { next: offset, visit: NOTHING };
+    if (raw === undefined) return this.fetchDecoded(broker, offset, maxBytes);
+    try {
+      const next = nextOffset(raw.records, offset);
+      const { records, abortedTransactions } = raw;
+      return {
+        next,
+        visit: (each) => readRecordBatches(records, offset, abortedTransactions, (o, timestamp, key, value) => each({ offset: o, timestamp, key, value })),
+      };
+    } catch (e) {
+      if (!(e instanceof UnsupportedBatches)) throw e;
+      const messages = await decodeRecordSet(raw.records);
+      return decoded(createBatch(topic, offset, { partition: 0, highWatermark: raw.highWatermark, abortedTransactions: raw.abortedTransactions, messages }), offset);
+    }
+  }
+
+  /** The same through kafkajs' own fetch and decoding (a broker that negotiated another Fetch version). */
+  private async fetchDecoded(broker: Awaited<ReturnType<KafkaCluster['findBroker']>>, offset: number, maxBytes: number): Promise<Fetched> {
+    const { topic } = this.options;
     const { responses } = (await broker.fetch({
       isolationLevel: 1, // READ_COMMITTED
       maxWaitTime: FETCH_MAX_WAIT_MS,
       minBytes: 1,
-      maxBytes: FETCH_MAX_BYTES,
-      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: String(offset), maxBytes: FETCH_MAX_BYTES }] }],
+      maxBytes,
+      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: String(offset), maxBytes }] }],
     })) as { responses: { topicName: string; partitions: FetchedPartition[] }[] };
     const data = responses.find((r) => r.topicName === topic)?.partitions.find((p) => p.partition === 0);
-    if (!data) return { messages: [], next: offset };
-    const batch = createBatch(topic, offset, data);
-    // Raw records at or past `offset` (aborted ones and commit markers included) move the position.
-    const raw = batch.messagesWithinOffset;
-    const next = raw.length > 0 ? Number(raw[raw.length - 1]!.offset) + 1 : offset;
-    return { messages: batch.messages, next };
+    return data ? decoded(createBatch(topic, offset, data), offset) : { next: offset, visit: NOTHING };
   }
 
   private sleep(ms: number): Promise<void> {
@@ -168,3 +202,21 @@ export class TopicReader {
     await this.running;
   }
 }
+
+/** A fetch kafkajs decoded: its committed records, and the offset after every record it returned. */
+function decoded(batch: PartitionBatch, offset: number): Fetched {
+  const raw = batch.messagesWithinOffset;
+  return {
+    next: raw.length > 0 ? Number(raw[raw.length - 1]!.offset) + 1 : offset,
+    visit: (each) => {
+      for (const m of batch.messages) each(topicRecordOf(m));
+    },
+  };
+}
+
+const topicRecordOf = (m: KafkaMessage): TopicRecord => ({
+  offset: Number(m.offset),
+  timestamp: Number(m.timestamp),
+  key: m.key === null ? null : m.key.toString(),
+  value: m.value === null ? null : m.value.toString(),
+});
