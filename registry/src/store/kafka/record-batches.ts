@@ -69,18 +69,12 @@ export function nextOffset(records: Buffer, fetchOffset: number): number {
 
 /** Visits the committed records of `records` at or past `fetchOffset` (nextOffset said it can). */
 export function readRecordBatches(records: Buffer, fetchOffset: number, aborted: readonly AbortedTransaction[], visit: RecordVisitor): void {
-  let end = 0;
-  for (let p = 0; p + HEADER_SIZE <= records.length; ) {
-    const size = LOG_OVERHEAD + records.readInt32BE(p + LENGTH);
-    if (p + size > records.length) break;
-    p += size;
-    end = p;
-  }
   const pending = [...aborted].sort((a, b) => Number(a.firstOffset) - Number(b.firstOffset));
   const abortedProducers = new Set<string>();
-  for (let p = 0; p < end; ) {
-    const size = LOG_OVERHEAD + records.readInt32BE(p + LENGTH);
-    const batchEnd = p + size;
+  for (let p = 0; p + HEADER_SIZE <= records.length; ) {
+    const batchEnd = p + LOG_OVERHEAD + records.readInt32BE(p + LENGTH);
+    // The broker may cut the last batch short: it is fetched again next time.
+    if (batchEnd > records.length) break;
     const base = Number(records.readBigInt64BE(p + BASE_OFFSET));
     const attributes = records.readInt16BE(p + ATTRIBUTES);
     const last = base + records.readInt32BE(p + LAST_OFFSET_DELTA);
