@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import kafkajs, { type Cluster, type KafkaMessage } from 'kafkajs';
 import type { KafkaClientConfig } from './client-config.js';
+import { receiveInto, type ReceiveBuffers } from './fetch-receiver.js';
 import type { AbortedTransaction } from './record-batches.js';
 
 // kafkajs is CommonJS: its runtime values come through the default export.
@@ -107,6 +108,8 @@ export interface FetchArgs {
   offset: number;
   maxBytes: number;
   maxWaitTime: number;
+  /** Where large responses are assembled (the caller releases `records` once read); absent: kafkajs' framing. */
+  buffers?: ReceiveBuffers;
 }
 
 interface ProtocolRequest {
@@ -116,7 +119,7 @@ interface ProtocolRequest {
 
 interface BrokerInternals {
   lookupRequest(apiKey: number, definition: unknown): (args: Record<string, unknown>) => ProtocolRequest;
-  connectionPool: { send(request: ProtocolRequest): Promise<unknown> };
+  connectionPool: { getConnectionByRequest(request: ProtocolRequest): Promise<{ send(request: ProtocolRequest): Promise<unknown> }> };
   disconnect(): Promise<void>;
 }
 
@@ -185,7 +188,10 @@ export async function fetchRaw(broker: unknown, args: FetchArgs): Promise<RawPar
   protocol.response = { decode: decodeRawFetch, parse };
   let data: { responses: { topicName: string; partitions: RawPartition[] }[] };
   try {
-    data = (await b.connectionPool.send(protocol)) as typeof data;
+    // What the pool's send does, with the connection's large responses assembled in the reader's buffers.
+    const connection = await b.connectionPool.getConnectionByRequest(protocol);
+    if (args.buffers) receiveInto(connection, args.buffers);
+    data = (await connection.send(protocol)) as typeof data;
   } catch (e) {
     // As kafkajs' Broker does: a closed connection is dropped, the next request reconnects.
     if ((e as Error).name === 'KafkaJSConnectionClosedError') await b.disconnect();

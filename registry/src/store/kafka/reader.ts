@@ -18,6 +18,7 @@
  */
 import type { KafkaMessage } from 'kafkajs';
 import { createBatch, createCluster, decodeRecordSet, fetchRaw, type FetchedPartition, type Kafka, type KafkaCluster, type PartitionBatch } from './client.js';
+import { ReceiveBuffers, REUSE_FROM } from './fetch-receiver.js';
 import { nextOffset, readRecordBatches, UnsupportedBatches } from './record-batches.js';
 
 /** One record as the reader hands it over: its key and value as text (null: none). */
@@ -51,6 +52,8 @@ interface Fetched {
   next: number;
   /** Calls `each` with the fetch's committed records at or past the offset it was made from. */
   visit(each: (record: TopicRecord) => void): void;
+  /** Called once the records were visited: the response's buffer may be reused. */
+  done(): void;
 }
 
 const NOTHING: Fetched['visit'] = () => {};
@@ -63,6 +66,8 @@ export class TopicReader {
   private stopped = false;
   private running: Promise<void> | undefined;
   private pause: { timer: NodeJS.Timeout; wake: () => void } | undefined;
+  /** Where large fetch responses are assembled (fetch-receiver.ts): kept while catching up, then let go. */
+  private readonly buffers = new ReceiveBuffers();
 
   constructor(
     private readonly kafka: Kafka,
@@ -103,6 +108,7 @@ export class TopicReader {
         fetched.visit((r) => {
           if (r.offset >= from) this.options.onRecord(r);
         });
+        fetched.done();
         this.advance(fetched.next);
       } catch (e) {
         pending = undefined;
@@ -123,22 +129,29 @@ export class TopicReader {
     const leader = cluster.findTopicPartitionMetadata(topic).find((p) => p.partitionId === 0)?.leader;
     if (leader === undefined || leader < 0) throw new Error(`partition 0 of ${topic} has no leader`);
     const broker = await cluster.findBroker({ nodeId: String(leader) });
-    const raw = await fetchRaw(broker, { topic, offset, maxBytes, maxWaitTime: FETCH_MAX_WAIT_MS });
-    if (raw === null) return { next: offset, visit: NOTHING };
+    const raw = await fetchRaw(broker, { topic, offset, maxBytes, maxWaitTime: FETCH_MAX_WAIT_MS, buffers: this.buffers });
+    if (raw === null) return { next: offset, visit: NOTHING, done: this.caughtUp };
     if (raw === undefined) return this.fetchDecoded(broker, offset, maxBytes);
+    const { records, abortedTransactions } = raw;
+    // A small response means the reader has caught up: the kept buffers go. A large one's buffer is reused
+    // once its records are strings (nothing points into it afterwards; kafkajs' decoding below copies).
+    const done = records.length < REUSE_FROM ? this.caughtUp : () => this.buffers.release(records);
     try {
-      const next = nextOffset(raw.records, offset);
-      const { records, abortedTransactions } = raw;
+      const next = nextOffset(records, offset);
       return {
         next,
         visit: (each) => readRecordBatches(records, offset, abortedTransactions, (o, timestamp, key, value) => each({ offset: o, timestamp, key, value })),
+        done,
       };
     } catch (e) {
       if (!(e instanceof UnsupportedBatches)) throw e;
-      const messages = await decodeRecordSet(raw.records);
-      return decoded(createBatch(topic, offset, { partition: 0, highWatermark: raw.highWatermark, abortedTransactions: raw.abortedTransactions, messages }), offset);
+      const messages = await decodeRecordSet(records);
+      done();
+      return decoded(createBatch(topic, offset, { partition: 0, highWatermark: raw.highWatermark, abortedTransactions, messages }), offset);
     }
   }
+
+  private readonly caughtUp = () => this.buffers.trim();
 
   /** The same through kafkajs' own fetch and decoding (a broker that negotiated another Fetch version). */
   private async fetchDecoded(broker: Awaited<ReturnType<KafkaCluster['findBroker']>>, offset: number, maxBytes: number): Promise<Fetched> {
@@ -151,7 +164,7 @@ export class TopicReader {
       topics: [{ topic, partitions: [{ partition: 0, fetchOffset: String(offset), maxBytes }] }],
     })) as { responses: { topicName: string; partitions: FetchedPartition[] }[] };
     const data = responses.find((r) => r.topicName === topic)?.partitions.find((p) => p.partition === 0);
-    return data ? decoded(createBatch(topic, offset, data), offset) : { next: offset, visit: NOTHING };
+    return data ? decoded(createBatch(topic, offset, data), offset) : { next: offset, visit: NOTHING, done: () => {} };
   }
 
   private sleep(ms: number): Promise<void> {
@@ -200,6 +213,7 @@ export class TopicReader {
     this.waiters = [];
     await this.cluster?.disconnect().catch(() => {});
     await this.running;
+    this.buffers.trim();
   }
 }
 
@@ -211,6 +225,7 @@ function decoded(batch: PartitionBatch, offset: number): Fetched {
     visit: (each) => {
       for (const m of batch.messages) each(topicRecordOf(m));
     },
+    done: () => {},
   };
 }
 

@@ -90,21 +90,26 @@ const NO_REFERENCES = Object.freeze([]) as unknown as SchemaRecord['references']
 /** A map of maps: per context, so no composite string key is built per schema. */
 class ByContext<K, V> {
   private readonly maps = new Map<string, Map<K, V>>();
+  /** The default context's map, looked up without a string key (nearly every schema lives there). */
+  private readonly plain = new Map<K, V>();
+  private of(context: string): Map<K, V> | undefined {
+    return context === DEFAULT_CONTEXT ? this.plain : this.maps.get(context);
+  }
   get(context: string, key: K): V | undefined {
-    return this.maps.get(context)?.get(key);
+    return this.of(context)?.get(key);
   }
   set(context: string, key: K, value: V): void {
-    let m = this.maps.get(context);
+    let m = this.of(context);
     if (!m) this.maps.set(context, (m = new Map()));
     m.set(key, value);
   }
   delete(context: string, key: K): void {
-    const m = this.maps.get(context);
+    const m = this.of(context);
     m?.delete(key);
-    if (m?.size === 0) this.maps.delete(context);
+    if (m?.size === 0 && m !== this.plain) this.maps.delete(context);
   }
   get size(): number {
-    let n = 0;
+    let n = this.plain.size;
     for (const m of this.maps.values()) n += m.size;
     return n;
   }
@@ -166,7 +171,8 @@ export class SchemaView {
   private readonly byPrefix = new Map<number, StoredSchema | StoredSchema[]>();
   private readonly referrerIndex = new Map<string, Set<StoredSchema>>();
   private readonly maxIds = new Map<string, number>();
-  private readonly contextVersions = new Map<string, number>();
+  /** Subjects per context (a context exists while one of its subjects holds a version, deleted or not). */
+  private readonly contextSubjects = new Map<string, number>();
   private readonly configs = new Map<string, Config>();
   private readonly modes = new Map<string, Mode>();
   private sortedSubjects: string[] | undefined;
@@ -355,12 +361,13 @@ export class SchemaView {
     if (!versions) {
       this.subjects.set(v.subject, (versions = []));
       this.sortedSubjects = undefined;
+      this.contextSubjects.set(v.context, (this.contextSubjects.get(v.context) ?? 0) + 1);
     }
     let i = versions.length;
     while (i > 0 && versions[i - 1]!.version > v.version) i--;
-    versions.splice(i, 0, v);
+    if (i === versions.length) versions.push(v);
+    else versions.splice(i, 0, v);
     stored.carriers = withAdded(stored.carriers, v);
-    this.contextVersions.set(v.context, (this.contextVersions.get(v.context) ?? 0) + 1);
   }
 
   private removeVersion(subject: string, v: VersionRecord): void {
@@ -369,10 +376,10 @@ export class SchemaView {
     if (versions.length === 0) {
       this.subjects.delete(subject);
       this.sortedSubjects = undefined;
+      const left = (this.contextSubjects.get(v.context) ?? 1) - 1;
+      if (left > 0) this.contextSubjects.set(v.context, left);
+      else this.contextSubjects.delete(v.context);
     }
-    const left = (this.contextVersions.get(v.context) ?? 1) - 1;
-    if (left > 0) this.contextVersions.set(v.context, left);
-    else this.contextVersions.delete(v.context);
     const stored = this.schemas.get(v.context, v.schemaId);
     if (stored) {
       stored.carriers = withRemoved(stored.carriers, v);
@@ -493,11 +500,11 @@ export class SchemaView {
   }
 
   contexts(): string[] {
-    return [...this.contextVersions.keys()].sort();
+    return [...this.contextSubjects.keys()].sort();
   }
 
   hasContext(context: string): boolean {
-    return context === DEFAULT_CONTEXT || this.contextVersions.has(context);
+    return context === DEFAULT_CONTEXT || this.contextSubjects.has(context);
   }
 
   listSettings(): ScopeSettingsEntry[] {
