@@ -127,11 +127,11 @@ export function receiveInto(connection: unknown, buffers: ReceiveBuffers): void 
           chunks = [];
           buffered = 0;
           needed = 4;
+          break;
         } else {
           chunks = [all];
           needed = 4 + size;
         }
-        if (body) break;
       }
     }
   };

@@ -90,26 +90,21 @@ const NO_REFERENCES = Object.freeze([]) as unknown as SchemaRecord['references']
 /** A map of maps: per context, so no composite string key is built per schema. */
 class ByContext<K, V> {
   private readonly maps = new Map<string, Map<K, V>>();
-  /** The default context's map, looked up without a string key (nearly every schema lives there). */
-  private readonly plain = new Map<K, V>();
-  private of(context: string): Map<K, V> | undefined {
-    return context === DEFAULT_CONTEXT ? this.plain : this.maps.get(context);
-  }
   get(context: string, key: K): V | undefined {
-    return this.of(context)?.get(key);
+    return this.maps.get(context)?.get(key);
   }
   set(context: string, key: K, value: V): void {
-    let m = this.of(context);
+    let m = this.maps.get(context);
     if (!m) this.maps.set(context, (m = new Map()));
     m.set(key, value);
   }
   delete(context: string, key: K): void {
-    const m = this.of(context);
+    const m = this.maps.get(context);
     m?.delete(key);
-    if (m?.size === 0 && m !== this.plain) this.maps.delete(context);
+    if (m?.size === 0) this.maps.delete(context);
   }
   get size(): number {
-    let n = this.plain.size;
+    let n = 0;
     for (const m of this.maps.values()) n += m.size;
     return n;
   }
@@ -365,8 +360,7 @@ export class SchemaView {
     }
     let i = versions.length;
     while (i > 0 && versions[i - 1]!.version > v.version) i--;
-    if (i === versions.length) versions.push(v);
-    else versions.splice(i, 0, v);
+    versions.splice(i, 0, v);
     stored.carriers = withAdded(stored.carriers, v);
   }
 
