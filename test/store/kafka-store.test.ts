@@ -194,6 +194,30 @@ describe.skipIf(!KAFKA_BOOTSTRAP_SERVERS)('Kafka store', () => {
     expect(errors.join('\n')).toMatch(/key is not JSON[\s\S]*"id" must be an integer[\s\S]*unknown keytype[\s\S]*id 2 .* different schema/);
   });
 
+  it('loads a topic of several MiB (fetch responses large enough for the reader\'s reused buffers), every record intact', async () => {
+    const topic = freshTopic('large');
+    // ~2 KiB per record, 6,000 records: ~12 MiB, several fetch responses of a few MiB each, which arrive in
+    // many socket chunks and are assembled in the reader's buffers (fetch-receiver.ts).
+    const text = (i: number) => JSON.stringify({ type: 'record', name: `R${i}`, doc: `${i} `.repeat(400).slice(0, 1900), fields: [{ name: 'f', type: 'string' }] });
+    const records = Array.from({ length: 6_000 }, (_, k) => {
+      const id = k + 1;
+      const subject = `large-${Math.ceil(id / 3)}`;
+      const version = ((id - 1) % 3) + 1;
+      return { key: JSON.stringify({ keytype: 'SCHEMA', subject, version, magic: 1 }), value: JSON.stringify({ subject, version, id, schema: text(id), deleted: false }) };
+    });
+    await createTopic(topic);
+    const producer = new Kafka({ clientId: 'test-seeder', brokers: KAFKA_BOOTSTRAP_SERVERS!.split(','), logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    for (let i = 0; i < records.length; i += 200) await producer.send({ topic, acks: -1, messages: records.slice(i, i + 200) });
+    await producer.disconnect();
+    const store = await open(topic);
+    expect(store.stats().versions).toBe(6_000);
+    const wrong: number[] = [];
+    for (let id = 1; id <= 6_000; id++) if ((await store.schemaById('.', id))?.schema !== text(id)) wrong.push(id);
+    expect(wrong).toEqual([]);
+    expect((await store.subjectVersion('large-2000', 3))?.schemaId).toBe(6_000);
+  });
+
   it('creates a missing topic compacted with one partition, and refuses a topic of another shape, naming the setting', async () => {
     const fresh = freshTopic('shape');
     await open(fresh);
